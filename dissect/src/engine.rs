@@ -1,0 +1,313 @@
+//! The pipeline: one [`Dissector`] per capture, fed frames in order, returning dissected packets.
+//!
+//! Layers pass a [`Ctx`] down: the tree being built, the frame, configuration and per-flow state.
+//! Lower layers call the `app_*` functions here to hand payloads up; they decide which
+//! application parser runs (decode-as, negotiated signal, port, heuristic) and otherwise show the
+//! bytes as `data`, as tshark does.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::capture::Frame;
+use crate::tree::{hf, FieldDef, Packet, Span, TreeBuilder, Tvb, Value};
+
+/// A `-d` rule: decode traffic on a port as a protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeAs {
+    /// `tcp.port`, `udp.port`, `sctp.port` or `sctp.ppi`.
+    pub selector: String,
+    pub value: u32,
+    pub protocol: String,
+}
+
+impl DecodeAs {
+    /// Parse tshark's `layer.field==value,protocol`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let (lhs, proto) = s.split_once(',').ok_or_else(|| format!("decode-as rule {s:?} lacks ',PROTOCOL'"))?;
+        let (sel, val) = lhs.split_once("==").ok_or_else(|| format!("decode-as rule {s:?} lacks '=='"))?;
+        let value = val.trim().parse::<u32>().map_err(|_| format!("decode-as rule {s:?}: {val:?} is not a number"))?;
+        let selector = sel.trim().to_string();
+        if !matches!(selector.as_str(), "tcp.port" | "udp.port" | "sctp.port" | "sctp.ppi") {
+            return Err(format!("decode-as rule {s:?}: selector must be tcp.port, udp.port, sctp.port or sctp.ppi"));
+        }
+        Ok(DecodeAs { selector, value, protocol: proto.trim().to_string() })
+    }
+}
+
+/// Options that change how packets are dissected.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub decode_as: Vec<DecodeAs>,
+    /// Verify IP/TCP/UDP/SCTP checksums (reported as expert infos, never dropped).
+    pub check_checksums: bool,
+    /// Reassemble TCP streams before handing bytes up.
+    pub tcp_reassemble: bool,
+    /// Bytes one TCP direction may hold out of order before the excess is dropped (and reported).
+    pub tcp_max_buffer: usize,
+    /// Bytes one SCTP stream may hold for a partial user message.
+    pub sctp_max_message: usize,
+    /// Bytes an IP fragment set may hold.
+    pub ip_max_datagram: usize,
+    /// Flows tracked at once; the oldest is evicted past this.
+    pub max_flows: usize,
+    /// Key log for TLS/DTLS decryption.
+    pub keylog: Option<std::path::PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            decode_as: Vec::new(),
+            check_checksums: true,
+            tcp_reassemble: true,
+            tcp_max_buffer: 4 << 20,
+            sctp_max_message: 4 << 20,
+            ip_max_datagram: 65_535 + 64,
+            max_flows: 100_000,
+            keylog: None,
+        }
+    }
+}
+
+/// Per-capture state of every layer.
+#[derive(Default)]
+pub struct State {
+    pub ip: crate::net::ip::IpState,
+    pub tcp: crate::net::tcp::TcpState,
+    pub udp: crate::net::udp::UdpState,
+    pub sctp: crate::proto::sctp::SctpState,
+}
+
+/// What a layer knows about the frame and the layers below it.
+#[derive(Debug, Clone, Default)]
+pub struct Addrs {
+    /// Network source and destination, once an IP layer has been read.
+    pub src: Option<IpAddr>,
+    pub dst: Option<IpAddr>,
+    /// Transport ports, once a transport layer has been read.
+    pub src_port: u16,
+    pub dst_port: u16,
+}
+
+/// Everything a dissector function gets.
+pub struct Ctx<'a> {
+    pub tb: TreeBuilder,
+    pub cfg: &'a Config,
+    pub st: &'a mut State,
+    /// Number of the frame being dissected.
+    pub frame_number: u64,
+    /// Its timestamp (seconds, nanoseconds).
+    pub ts: (i64, u32),
+    pub addrs: Addrs,
+    /// Nesting depth of encapsulations (IP in IP, SCTP in UDP), capped against loops.
+    pub depth: u32,
+}
+
+/// Encapsulation depth past which a layer stops recursing and reports it.
+pub const MAX_DEPTH: u32 = 16;
+
+/// Fields of the `frame` layer (tshark's names).
+pub mod hf_frame {
+    use crate::tree::{Base, FieldDef, FieldType};
+    pub static FRAME: FieldDef = FieldDef::proto("frame", "Frame");
+    pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec);
+    pub static TIME_EPOCH: FieldDef =
+        FieldDef::new("frame.time_epoch", "Epoch Arrival Time", FieldType::AbsTime, Base::None);
+    pub static TIME_RELATIVE: FieldDef =
+        FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None);
+    pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
+    pub static ENCAP_TYPE: FieldDef =
+        FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec);
+    pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32, Base::Dec);
+    pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", FieldType::U32, Base::Dec);
+    pub static PROTOCOLS: FieldDef =
+        FieldDef::new("frame.protocols", "Protocols in frame", FieldType::String, Base::None);
+    pub static COMMENT: FieldDef = FieldDef::new("frame.comment", "Comment", FieldType::String, Base::None);
+    pub static TRUNCATED: FieldDef =
+        FieldDef::new("frame.truncated", "Cut by snap length", FieldType::Bool, Base::None)
+            .blurb("The frame is shorter than on the wire: layers stop where the bytes stop");
+    pub static ALL: &[&FieldDef] = &[
+        &FRAME,
+        &NUMBER,
+        &TIME_EPOCH,
+        &TIME_RELATIVE,
+        &INTERFACE_ID,
+        &ENCAP_TYPE,
+        &LEN,
+        &CAP_LEN,
+        &PROTOCOLS,
+        &COMMENT,
+        &TRUNCATED,
+    ];
+}
+
+/// Runs the pipeline over a capture's frames, in order.
+pub struct Dissector {
+    pub cfg: Config,
+    pub st: State,
+    first_ts: Option<(i64, u32)>,
+}
+
+impl Dissector {
+    pub fn new(cfg: Config) -> Self {
+        Dissector { cfg, st: State::default(), first_ts: None }
+    }
+
+    /// Dissect one frame. Never panics on any bytes; problems are expert infos in the packet.
+    pub fn dissect(&mut self, frame: Frame) -> Packet {
+        let ts = (frame.ts_sec, frame.ts_nsec);
+        let first = *self.first_ts.get_or_insert(ts);
+        let rel = time_sub(ts, first);
+        let data: Arc<[u8]> = Arc::from(frame.data);
+        let mut ctx = Ctx {
+            tb: TreeBuilder::new(),
+            cfg: &self.cfg,
+            st: &mut self.st,
+            frame_number: frame.number,
+            ts,
+            addrs: Addrs::default(),
+            depth: 0,
+        };
+        let cap_len = data.len();
+        let all = Span::new(0, 0, cap_len);
+        let tb = &mut ctx.tb;
+        tb.open_proto(
+            &hf_frame::FRAME,
+            all,
+            Some(format!(
+                "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
+                frame.number,
+                frame.orig_len,
+                frame.orig_len as u64 * 8,
+                cap_len,
+                cap_len * 8
+            )),
+        );
+        for c in &frame.comments {
+            tb.add(&hf_frame::COMMENT, Span::EMPTY, Value::Str(c.clone()));
+        }
+        tb.add(&hf_frame::INTERFACE_ID, Span::EMPTY, Value::UInt(frame.interface as u64));
+        tb.add(&hf_frame::TIME_EPOCH, Span::EMPTY, Value::Time { secs: ts.0, nanos: ts.1 });
+        tb.add(&hf_frame::TIME_RELATIVE, Span::EMPTY, Value::Time { secs: rel.0, nanos: rel.1 });
+        tb.add(&hf_frame::NUMBER, Span::EMPTY, Value::UInt(frame.number));
+        tb.add(&hf_frame::LEN, Span::EMPTY, Value::UInt(frame.orig_len as u64));
+        tb.add(&hf_frame::CAP_LEN, Span::EMPTY, Value::UInt(cap_len as u64));
+        if (cap_len as u64) < frame.orig_len as u64 {
+            tb.add(&hf_frame::TRUNCATED, Span::EMPTY, Value::Bool(true));
+            tb.expert(
+                crate::tree::Severity::Note,
+                crate::tree::Group::Undecoded,
+                format!("Frame cut by the snap length: {} of {} bytes captured", cap_len, frame.orig_len),
+                all,
+            );
+        }
+        tb.close_to(0);
+        crate::net::link::dissect(&mut ctx, frame.linktype, Tvb::new(&data, 0, 0));
+        let protocols = ctx.tb.protocols().join(":");
+        let Ctx { tb, .. } = ctx;
+        let mut p = tb.finish(frame.number, ts, rel, frame.orig_len, data);
+        if let Some(f) = p.layers.first_mut() {
+            f.children.push(crate::tree::Node::new(&hf_frame::PROTOCOLS, Span::EMPTY, Value::Str(protocols)));
+        }
+        p
+    }
+}
+
+fn time_sub(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
+    let an = a.0 as i128 * 1_000_000_000 + a.1 as i128;
+    let bn = b.0 as i128 * 1_000_000_000 + b.1 as i128;
+    let d = an - bn;
+    (d.div_euclid(1_000_000_000) as i64, d.rem_euclid(1_000_000_000) as u32)
+}
+
+/// A TCP payload handed up: bytes that are now in order in one direction of a connection.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpPayload {
+    /// tshark's `tcp.stream`.
+    pub stream: u32,
+    /// 0 for the direction of the first segment seen, 1 for the other.
+    pub dir: u8,
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// Offset of the first byte in this direction's byte stream (0 = first byte after SYN).
+    pub stream_offset: u64,
+}
+
+/// A UDP datagram's payload.
+#[derive(Debug, Clone, Copy)]
+pub struct UdpPayload {
+    pub src_port: u16,
+    pub dst_port: u16,
+}
+
+/// A complete SCTP user message (reassembled when it was fragmented).
+#[derive(Debug, Clone, Copy)]
+pub struct SctpMessage {
+    /// Association index (tshark's `sctp.assoc_index`).
+    pub assoc: u32,
+    pub dir: u8,
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub stream: u16,
+    pub ppid: u32,
+    pub unordered: bool,
+}
+
+/// Payload bytes with no application parser: tshark's `data` layer.
+pub fn data_layer(ctx: &mut Ctx, tvb: Tvb) {
+    if tvb.is_empty() {
+        return;
+    }
+    ctx.tb.open_proto(&hf::DATA, tvb.all(), Some(format!("Data ({} bytes)", tvb.len())));
+    ctx.tb.add(&hf::DATA_DATA, tvb.all(), Value::Bytes(tvb.data.to_vec()));
+    ctx.tb.add_generated(&hf::DATA_LEN, tvb.all(), Value::UInt(tvb.len() as u64));
+    ctx.tb.close_to(0);
+}
+
+/// In-order TCP bytes. The application layer decides what they are.
+pub fn app_tcp(ctx: &mut Ctx, _p: &TcpPayload, tvb: Tvb) {
+    data_layer(ctx, tvb)
+}
+
+/// A gap in a TCP direction: `len` bytes at `stream_offset` were never captured. Stream parsers
+/// resynchronise after it.
+pub fn app_tcp_gap(ctx: &mut Ctx, p: &TcpPayload, len: u64) {
+    let _ = (ctx, p, len);
+}
+
+/// A UDP payload.
+pub fn app_udp(ctx: &mut Ctx, _p: &UdpPayload, tvb: Tvb) {
+    data_layer(ctx, tvb)
+}
+
+/// A complete SCTP user message.
+pub fn app_sctp(ctx: &mut Ctx, _m: &SctpMessage, tvb: Tvb) {
+    data_layer(ctx, tvb)
+}
+
+/// Fields defined here, for the glossary.
+pub fn fields() -> Vec<&'static FieldDef> {
+    let mut v: Vec<&'static FieldDef> = hf_frame::ALL.to_vec();
+    v.extend_from_slice(hf::ALL);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_as_rules() {
+        let d = DecodeAs::parse("tcp.port==8443,ctp").unwrap();
+        assert_eq!(d, DecodeAs { selector: "tcp.port".into(), value: 8443, protocol: "ctp".into() });
+        assert!(DecodeAs::parse("tcp.port=8443,ctp").is_err());
+        assert!(DecodeAs::parse("tcp.port==x,ctp").is_err());
+        assert!(DecodeAs::parse("eth.type==1,ctp").is_err());
+    }
+
+    #[test]
+    fn relative_time() {
+        assert_eq!(time_sub((10, 100), (9, 200)), (0, 999_999_900));
+        assert_eq!(time_sub((9, 0), (9, 0)), (0, 0));
+    }
+}

@@ -1,0 +1,8 @@
+//! Link, network and transport layers: Ethernet (802.1Q, QinQ), Linux cooked SLL/SLL2,
+//! NULL/Loopback, raw IP; IPv4 (options, Router Alert) and IPv6 (extension headers) with fragment
+//! reassembly; TCP with stream reassembly; UDP. Checksums are verified and reported.
+
+pub mod ip;
+pub mod link;
+pub mod tcp;
+pub mod udp;

@@ -1,0 +1,1 @@
+//! Outputs: summary lines, `-V` tree, `-x` hex, `-T json|jsonl|fields`, glossary.

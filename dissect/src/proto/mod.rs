@@ -1,0 +1,3 @@
+//! Protocol modules: wire types with `parse` and `emit`, and `dissect` into the tree.
+
+pub mod sctp;

@@ -1,0 +1,2 @@
+//! Generators, builders and capture writers.
+#![forbid(unsafe_code)]
