@@ -1,1 +1,224 @@
-fn main() {}
+//! `dissect`: read a pcap or pcapng capture and print what is in it, tshark-style.
+//!
+//! Exit status: 0 when the file was read to the end (malformed packets are findings, not
+//! failures); 1 for a file that cannot be read (or ends in the middle of a record, after every
+//! complete frame has been printed) and for a bad argument, with one line on stderr.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use dissect::capture::CaptureReader;
+use dissect::engine::{Config, DecodeAs, Dissector};
+use dissect::output::{self, fields::FieldsOptions, json::JsonWriter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputKind {
+    Text,
+    Json,
+    Jsonl,
+    Fields,
+}
+
+/// Dissect captures of CTP, MTA-TLS, SIMCO, ForCES and GIST, and the layers below them.
+#[derive(Debug, Parser)]
+#[command(name = "dissect", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    /// Capture file to read (pcap or pcapng); `-` reads standard input.
+    #[arg(short = 'r', long = "read-file", value_name = "FILE")]
+    read_file: Option<String>,
+    /// Capture file (the same as -r).
+    #[arg(value_name = "FILE", conflicts_with = "read_file")]
+    file: Option<String>,
+    /// Print the detail tree of every packet.
+    #[arg(short = 'V')]
+    verbose: bool,
+    /// Print hex and ASCII of each packet's frame and reassembled buffers.
+    #[arg(short = 'x')]
+    hex: bool,
+    /// Output format.
+    #[arg(short = 'T', value_enum, default_value_t = OutputKind::Text)]
+    output: OutputKind,
+    /// A field to print with -T fields (repeat for more).
+    #[arg(short = 'e', value_name = "FIELD")]
+    fields: Vec<String>,
+    /// -T fields option: header=y|n, separator=C, aggregator=C, occurrence=f|l|a|N, quote=d|s|n.
+    #[arg(short = 'E', value_name = "OPTION")]
+    fields_opts: Vec<String>,
+    /// Stop after N packets.
+    #[arg(short = 'c', value_name = "N")]
+    count: Option<u64>,
+    /// Decode as: `tcp.port==8443,ctp` (selectors tcp.port, udp.port, sctp.port, sctp.ppi).
+    #[arg(short = 'd', value_name = "RULE")]
+    decode_as: Vec<String>,
+    /// A preference, `name:value` (tls.keylog_file:PATH; checksums:false).
+    #[arg(short = 'o', value_name = "PREF")]
+    prefs: Vec<String>,
+    /// NSS key log file (SSLKEYLOGFILE format) for TLS and DTLS decryption.
+    #[arg(long = "keylog", value_name = "FILE")]
+    keylog: Option<String>,
+    /// Print a glossary and exit: `fields` lists every field name, type and description.
+    #[arg(short = 'G', value_name = "REPORT", num_args = 0..=1, default_missing_value = "fields")]
+    glossary: Option<String>,
+}
+
+const AFTER_HELP: &str = "Examples:
+  dissect corpus/sctp-assoc.pcapng
+  dissect -r capture.pcapng -V -c 5
+  dissect -r capture.pcapng -T fields -e frame.number -e sctp.data_tsn
+  dissect -r capture.pcapng -T json > packets.json
+  cat capture.pcap | dissect -r - -T jsonl";
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let msg = e.to_string();
+            let first = msg.lines().next().unwrap_or("bad arguments").trim_start_matches("error: ");
+            eprintln!("dissect: {first} (see dissect --help)");
+            return ExitCode::from(1);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Message(m)) => {
+            eprintln!("dissect: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Failure {
+    Message(String),
+    BrokenPipe,
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Message(format!("cannot write output: {e}"))
+        }
+    }
+}
+
+fn config(cli: &Cli) -> Result<Config, Failure> {
+    let mut cfg = Config::default();
+    for r in &cli.decode_as {
+        cfg.decode_as.push(DecodeAs::parse(r).map_err(Failure::Message)?);
+    }
+    for p in &cli.prefs {
+        let (k, v) =
+            p.split_once(':').ok_or_else(|| Failure::Message(format!("preference {p:?}: expected name:value")))?;
+        match k {
+            "tls.keylog_file" | "dtls.keylog_file" => cfg.keylog = Some(v.into()),
+            "checksums" => cfg.check_checksums = !matches!(v, "false" | "FALSE" | "0" | "n" | "no"),
+            "tcp.desegment_tcp_streams" => cfg.tcp_reassemble = !matches!(v, "false" | "FALSE" | "0"),
+            _ => {
+                return Err(Failure::Message(format!(
+                    "unknown preference {k:?} (known: tls.keylog_file, checksums, tcp.desegment_tcp_streams)"
+                )))
+            }
+        }
+    }
+    if let Some(k) = &cli.keylog {
+        cfg.keylog = Some(k.into());
+    }
+    if let Some(k) = &cfg.keylog {
+        if let Err(e) = std::fs::metadata(k) {
+            return Err(Failure::Message(format!("{}: cannot read key log: {e}", k.display())));
+        }
+    }
+    Ok(cfg)
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    if let Some(g) = &cli.glossary {
+        if g != "fields" {
+            return Err(Failure::Message(format!("-G {g}: unknown report (known: fields)")));
+        }
+        output::glossary(&mut out, &dissect::fields::all())?;
+        out.flush()?;
+        return Ok(());
+    }
+    let path = cli
+        .read_file
+        .clone()
+        .or_else(|| cli.file.clone())
+        .ok_or_else(|| Failure::Message("no capture file given (dissect -r FILE)".into()))?;
+    let cfg = config(&cli)?;
+    let mut fopts = FieldsOptions { fields: cli.fields.clone(), ..Default::default() };
+    for o in &cli.fields_opts {
+        fopts.set(o).map_err(Failure::Message)?;
+    }
+    if cli.output == OutputKind::Fields && fopts.fields.is_empty() {
+        return Err(Failure::Message("-T fields needs at least one -e FIELD".into()));
+    }
+    if cli.output != OutputKind::Fields && !fopts.fields.is_empty() {
+        return Err(Failure::Message("-e is for -T fields".into()));
+    }
+    for f in &fopts.fields {
+        if dissect::fields::by_abbrev(f).is_none() {
+            return Err(Failure::Message(format!("unknown field {f:?} (dissect -G fields lists them all)")));
+        }
+    }
+    let reader = CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")))?;
+    let mut d = Dissector::new(cfg);
+    let mut json = JsonWriter::new();
+    if cli.output == OutputKind::Fields {
+        fopts.write_header(&mut out)?;
+    }
+    let mut n = 0u64;
+    let mut failure = None;
+    for item in reader {
+        if cli.count.is_some_and(|c| n >= c) {
+            break;
+        }
+        let frame = match item {
+            Ok(f) => f,
+            Err(e) => {
+                failure = Some(format!("{path}: {e}"));
+                break;
+            }
+        };
+        n += 1;
+        let p = d.dissect(frame);
+        match cli.output {
+            OutputKind::Text => {
+                if cli.verbose {
+                    output::text::write_tree(&mut out, &p)?;
+                    if cli.hex {
+                        writeln!(out)?;
+                    }
+                } else {
+                    writeln!(out, "{}", output::text::summary_line(&p))?;
+                }
+                if cli.hex {
+                    output::hex::write_hex(&mut out, &p)?;
+                } else if cli.verbose {
+                    writeln!(out)?;
+                }
+            }
+            OutputKind::Json => json.packet(&mut out, &p)?,
+            OutputKind::Jsonl => output::json::write_jsonl(&mut out, &p)?,
+            OutputKind::Fields => fopts.write_packet(&mut out, &p)?,
+        }
+    }
+    if cli.output == OutputKind::Json {
+        json.finish(&mut out)?;
+    }
+    out.flush()?;
+    match failure {
+        Some(m) => Err(Failure::Message(m)),
+        None => Ok(()),
+    }
+}

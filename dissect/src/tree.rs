@@ -245,12 +245,15 @@ pub struct Node {
     pub label: Option<String>,
     /// Computed rather than read from the packet (shown in brackets, like tshark).
     pub generated: bool,
+    /// Present for filters, fields and JSON, but not shown in `-V` (tshark's hidden items,
+    /// such as `ip.addr`).
+    pub hidden: bool,
     pub children: Vec<Node>,
 }
 
 impl Node {
     pub fn new(def: &'static FieldDef, span: Span, value: Value) -> Self {
-        Node { def, value, span, label: None, generated: false, children: Vec::new() }
+        Node { def, value, span, label: None, generated: false, hidden: false, children: Vec::new() }
     }
 
     /// The `-V` line for this node (without indentation or brackets).
@@ -586,6 +589,15 @@ impl TreeBuilder {
         if self.room() {
             let mut n = Node::new(def, span, value);
             n.generated = true;
+            self.attach(n);
+        }
+    }
+
+    /// Add a leaf that filters, fields and JSON see but `-V` does not (`ip.addr`, `tcp.port`).
+    pub fn add_hidden(&mut self, def: &'static FieldDef, span: Span, value: Value) {
+        if self.room() {
+            let mut n = Node::new(def, span, value);
+            n.hidden = true;
             self.attach(n);
         }
     }
