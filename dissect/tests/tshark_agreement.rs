@@ -1,0 +1,180 @@
+//! Our values agree with tshark's on the same captures.
+//!
+//! For every capture in `../shared/captures` and `corpus/`, every field that we and tshark both
+//! define under the layers we own here (frame, link, IP, TCP, UDP, SCTP) is printed by
+//! `tshark -T fields` and by our `-T fields` writer, and the two must be identical frame by frame.
+//! tshark is run with checksum verification on (its default is off, ours is on) and with SCTP
+//! association indices on, so those fields are comparable too. Known, deliberate differences are
+//! listed in `DIFFERENCES` with their reason; everything else is a failure.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::process::Command;
+
+use dissect::capture::CaptureReader;
+use dissect::engine::{Config, Dissector};
+use dissect::output::fields::FieldsOptions;
+
+/// Layers compared here (application layers are compared in their own tests).
+const PREFIXES: &[&str] = &["frame.", "eth.", "vlan.", "sll.", "null.", "ip.", "ipv6.", "tcp.", "udp.", "sctp."];
+
+/// Fields where we differ from tshark on purpose, and why.
+const DIFFERENCES: &[(&str, &str)] = &[
+    ("frame.protocols", "compared separately, up to the transport layer: application layers differ by design"),
+    ("frame.time_relative", "compared through frame.time_epoch"),
+    ("frame.comment", "tshark 4.0 shows comments under pkt_comment, not frame.comment"),
+];
+
+fn tshark_fields() -> HashSet<String> {
+    let out = Command::new("tshark").args(["-G", "fields"]).output().expect("tshark -G fields");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split('\t');
+            match (it.next(), it.next(), it.next()) {
+                (Some("F"), Some(_), Some(abbrev)) => Some(abbrev.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn compared_fields() -> Vec<String> {
+    let theirs = tshark_fields();
+    dissect::fields::all()
+        .into_iter()
+        .map(|f| f.abbrev.to_string())
+        .filter(|a| PREFIXES.iter().any(|p| a.starts_with(p)))
+        .filter(|a| theirs.contains(a))
+        .filter(|a| !DIFFERENCES.iter().any(|(d, _)| d == a))
+        .collect()
+}
+
+const TSHARK_PREFS: &[&str] = &[
+    "-o",
+    "ip.check_checksum:TRUE",
+    "-o",
+    "tcp.check_checksum:TRUE",
+    "-o",
+    "udp.check_checksum:TRUE",
+    "-o",
+    "sctp.checksum:Automatic",
+    "-o",
+    "sctp.association_index:TRUE",
+];
+
+/// Per field, per frame: tshark's values.
+fn run_tshark(file: &Path, fields: &[String]) -> BTreeMap<String, Vec<String>> {
+    let mut res = BTreeMap::new();
+    for chunk in fields.chunks(100) {
+        let mut cmd = Command::new("tshark");
+        cmd.arg("-n").arg("-r").arg(file).args(TSHARK_PREFS).args(["-T", "fields"]);
+        for f in chunk {
+            cmd.args(["-e", f]);
+        }
+        let out = cmd.output().expect("run tshark");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut cols: Vec<Vec<String>> = vec![Vec::new(); chunk.len()];
+        for line in text.lines() {
+            let vals: Vec<&str> = line.split('\t').collect();
+            for (i, c) in cols.iter_mut().enumerate() {
+                c.push(vals.get(i).copied().unwrap_or("").to_string());
+            }
+        }
+        for (f, c) in chunk.iter().zip(cols) {
+            res.insert(f.clone(), c);
+        }
+    }
+    res
+}
+
+/// Per field, per frame: our values, through the same writer `dissect -T fields` uses.
+fn run_ours(file: &Path, fields: &[String]) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
+    let mut res: BTreeMap<String, Vec<String>> = fields.iter().map(|f| (f.clone(), Vec::new())).collect();
+    let mut protocols = Vec::new();
+    let reader = CaptureReader::open(file.to_str().unwrap()).expect("open capture");
+    let mut d = Dissector::new(Config::default());
+    for frame in reader {
+        let p = d.dissect(frame.expect("capture reads to the end"));
+        for f in fields {
+            let o = FieldsOptions { fields: vec![f.clone()], ..Default::default() };
+            let mut out = Vec::new();
+            o.write_packet(&mut out, &p).unwrap();
+            let s = String::from_utf8(out).unwrap();
+            res.get_mut(f).unwrap().push(s.trim_end_matches('\n').to_string());
+        }
+        let protos = p.find("frame.protocols").map(|n| dissect::tree::field_value(n.def, &n.value)).unwrap_or_default();
+        protocols.push(protos);
+    }
+    (res, protocols)
+}
+
+/// `frame.protocols` up to and including the first transport layer.
+fn up_to_transport(s: &str) -> String {
+    let mut out = Vec::new();
+    for p in s.split(':') {
+        out.push(p);
+        if matches!(p, "tcp" | "udp" | "sctp") {
+            break;
+        }
+    }
+    out.join(":")
+}
+
+fn compare_file(file: &Path, fields: &[String], report: &mut Vec<String>) {
+    let theirs = run_tshark(file, fields);
+    let (ours, protocols) = run_ours(file, fields);
+    let name = file.display();
+    let frames = theirs.values().next().map(Vec::len).unwrap_or(0);
+    if frames != protocols.len() {
+        report.push(format!("{name}: tshark saw {frames} frames, we saw {}", protocols.len()));
+        return;
+    }
+    // frame.protocols, up to the transport.
+    let tp = run_tshark(file, &["frame.protocols".to_string()]);
+    for (i, (t, o)) in tp["frame.protocols"].iter().zip(&protocols).enumerate() {
+        if up_to_transport(t) != up_to_transport(o) {
+            report.push(format!("{name} frame {}: frame.protocols: tshark {t:?}, ours {o:?}", i + 1));
+        }
+    }
+    for f in fields {
+        for (i, (t, o)) in theirs[f].iter().zip(&ours[f]).enumerate() {
+            if t != o {
+                report.push(format!("{name} frame {}: {f}: tshark {t:?}, ours {o:?}", i + 1));
+            }
+        }
+    }
+}
+
+#[test]
+fn fields_agree_with_tshark() {
+    if !common::tshark() {
+        return;
+    }
+    let mut files = Vec::new();
+    if let Some(dir) = common::shared_captures() {
+        files.extend(common::captures_in(&dir));
+    }
+    files.extend(common::captures_in(&common::root().join("corpus")));
+    assert!(!files.is_empty(), "no captures to compare");
+    let fields = compared_fields();
+    assert!(fields.len() > 20, "too few comparable fields: {fields:?}");
+    let mut report = Vec::new();
+    for f in &files {
+        compare_file(f, &fields, &mut report);
+    }
+    if !report.is_empty() {
+        let n = report.len();
+        report.truncate(60);
+        panic!("{n} disagreements with tshark (first 60):\n{}", report.join("\n"));
+    }
+}
+
+#[test]
+fn transport_prefix_of_protocols() {
+    assert_eq!(up_to_transport("eth:ethertype:ip:sctp:forces"), "eth:ethertype:ip:sctp");
+    assert_eq!(up_to_transport("sll:ethertype:ip:udp:sctp:data"), "sll:ethertype:ip:udp");
+    assert_eq!(up_to_transport("null:ip"), "null:ip");
+}
