@@ -178,3 +178,46 @@ fn transport_prefix_of_protocols() {
     assert_eq!(up_to_transport("sll:ethertype:ip:udp:sctp:data"), "sll:ethertype:ip:udp");
     assert_eq!(up_to_transport("null:ip"), "null:ip");
 }
+
+/// Every real capture reads to the end without a panic, and no frame that tshark decodes cleanly
+/// is marked malformed by us at these layers.
+#[test]
+fn no_malformed_where_tshark_is_clean() {
+    if !common::tshark() {
+        return;
+    }
+    let Some(dir) = common::shared_captures() else { return };
+    let mut report = Vec::new();
+    for file in common::captures_in(&dir) {
+        let out = Command::new("tshark")
+            .arg("-n")
+            .arg("-r")
+            .arg(&file)
+            .args(TSHARK_PREFS)
+            .args(["-T", "fields", "-e", "frame.number", "-e", "_ws.malformed", "-e", "_ws.expert.severity"])
+            .output()
+            .expect("run tshark");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let clean: Vec<bool> = text
+            .lines()
+            .map(|l| {
+                let v: Vec<&str> = l.split('\t').collect();
+                v.get(1).is_none_or(|m| m.is_empty())
+            })
+            .collect();
+        let reader = CaptureReader::open(file.to_str().unwrap()).expect("open");
+        let mut d = Dissector::new(Config::default());
+        let mut n = 0usize;
+        for frame in reader {
+            let frame = frame.unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let p = d.dissect(frame);
+            if p.malformed && clean.get(n).copied().unwrap_or(true) {
+                let msgs: Vec<String> = p.experts.iter().map(|e| format!("{}: {}", e.protocol, e.message)).collect();
+                report.push(format!("{} frame {}: malformed here, clean in tshark: {msgs:?}", file.display(), n + 1));
+            }
+            n += 1;
+        }
+        assert_eq!(n, clean.len(), "{}: frame count differs from tshark", file.display());
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
