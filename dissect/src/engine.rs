@@ -111,8 +111,7 @@ pub mod hf_frame {
     use crate::tree::{Base, FieldDef, FieldType};
     pub static FRAME: FieldDef = FieldDef::proto("frame", "Frame");
     pub static NUMBER: FieldDef = FieldDef::new("frame.number", "Frame Number", FieldType::U32, Base::Dec);
-    pub static TIME_EPOCH: FieldDef =
-        FieldDef::new("frame.time_epoch", "Epoch Arrival Time", FieldType::AbsTime, Base::None);
+    pub static TIME_EPOCH: FieldDef = FieldDef::new("frame.time_epoch", "Epoch Time", FieldType::AbsTime, Base::None);
     pub static TIME_RELATIVE: FieldDef =
         FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None);
     pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
@@ -188,10 +187,21 @@ impl Dissector {
         }
         tb.add(&hf_frame::INTERFACE_ID, Span::EMPTY, Value::UInt(frame.interface as u64));
         tb.add(&hf_frame::TIME_EPOCH, Span::EMPTY, Value::Time { secs: ts.0, nanos: ts.1 });
-        tb.add(&hf_frame::TIME_RELATIVE, Span::EMPTY, Value::Time { secs: rel.0, nanos: rel.1 });
+        tb.add_generated(&hf_frame::TIME_RELATIVE, Span::EMPTY, Value::Time { secs: rel.0, nanos: rel.1 });
         tb.add(&hf_frame::NUMBER, Span::EMPTY, Value::UInt(frame.number));
-        tb.add(&hf_frame::LEN, Span::EMPTY, Value::UInt(frame.orig_len as u64));
-        tb.add(&hf_frame::CAP_LEN, Span::EMPTY, Value::UInt(cap_len as u64));
+        let bytes_bits = |n: u64| format!("{n} bytes ({} bits)", n * 8);
+        tb.add_label(
+            &hf_frame::LEN,
+            Span::EMPTY,
+            Value::UInt(frame.orig_len as u64),
+            format!("Frame Length: {}", bytes_bits(frame.orig_len as u64)),
+        );
+        tb.add_label(
+            &hf_frame::CAP_LEN,
+            Span::EMPTY,
+            Value::UInt(cap_len as u64),
+            format!("Capture Length: {}", bytes_bits(cap_len as u64)),
+        );
         if (cap_len as u64) < frame.orig_len as u64 {
             tb.add(&hf_frame::TRUNCATED, Span::EMPTY, Value::Bool(true));
             tb.expert(
@@ -203,11 +213,14 @@ impl Dissector {
         }
         tb.close_to(0);
         crate::net::link::dissect(&mut ctx, frame.linktype, Tvb::new(&data, 0, 0));
-        let protocols = ctx.tb.protocols().join(":");
+        // tshark lists the layers below the frame: `eth:ethertype:ip:sctp`.
+        let protocols = ctx.tb.protocols().get(1..).unwrap_or(&[]).join(":");
         let Ctx { tb, .. } = ctx;
         let mut p = tb.finish(frame.number, ts, rel, frame.orig_len, data);
         if let Some(f) = p.layers.first_mut() {
-            f.children.push(crate::tree::Node::new(&hf_frame::PROTOCOLS, Span::EMPTY, Value::Str(protocols)));
+            let mut n = crate::tree::Node::new(&hf_frame::PROTOCOLS, Span::EMPTY, Value::Str(protocols));
+            n.generated = true;
+            f.children.push(n);
         }
         p
     }

@@ -22,7 +22,7 @@ enum OutputKind {
 
 /// Dissect captures of CTP, MTA-TLS, SIMCO, ForCES and GIST, and the layers below them.
 #[derive(Debug, Parser)]
-#[command(name = "dissect", version, about, after_help = AFTER_HELP)]
+#[command(name = "dissect", version, about, after_help = AFTER_HELP, disable_version_flag = true)]
 struct Cli {
     /// Capture file to read (pcap or pcapng); `-` reads standard input.
     #[arg(short = 'r', long = "read-file", value_name = "FILE")]
@@ -30,6 +30,9 @@ struct Cli {
     /// Capture file (the same as -r).
     #[arg(value_name = "FILE", conflicts_with = "read_file")]
     file: Option<String>,
+    /// Print the version.
+    #[arg(long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
     /// Print the detail tree of every packet.
     #[arg(short = 'V')]
     verbose: bool,
