@@ -79,15 +79,18 @@ impl InputBuffer {
         let n = n.min(self.end - self.start);
         self.start += n;
         self.offset += n as u64;
-        if self.start == self.end {
-            self.start = 0;
-            self.end = 0;
-            // Give back memory a single huge record made us take.
-            if self.buf.len() > 4 * INITIAL_CAPACITY {
-                self.buf.truncate(INITIAL_CAPACITY);
-                self.buf.shrink_to_fit();
-            }
+        // Give back the memory a single huge record made us take, once what is left is small.
+        if self.buf.len() > 4 * INITIAL_CAPACITY && self.end - self.start <= INITIAL_CAPACITY / 2 {
+            self.compact();
+            self.buf.truncate(INITIAL_CAPACITY);
+            self.buf.shrink_to_fit();
         }
+    }
+
+    /// Bytes of memory the buffer holds now.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
     fn compact(&mut self) {

@@ -21,6 +21,8 @@ use std::io::Read;
 mod buf;
 pub mod pcap;
 pub mod pcapng;
+#[cfg(test)]
+mod tests;
 
 use buf::InputBuffer;
 
@@ -65,6 +67,9 @@ pub struct Frame {
     /// Absolute byte offset in the file of the record (pcap record header or pcapng block) that
     /// held the frame.
     pub file_offset: u64,
+    /// The record carries no timestamp (pcapng Simple Packet Block); `ts_sec` and `ts_nsec` are
+    /// then 0, and tshark shows no `frame.time_epoch`.
+    pub ts_missing: bool,
 }
 
 impl Frame {

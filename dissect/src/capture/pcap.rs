@@ -124,6 +124,7 @@ impl PcapState {
                     data: b.data.to_vec(),
                     comments: Vec::new(),
                     file_offset: offset,
+                    ts_missing: false,
                 }
             }
             // The whole record is in `rec`, so this cannot happen; stop rather than guess.

@@ -56,6 +56,8 @@
 //! bad is skipped with a warning naming its byte offset; only a block whose length cannot be
 //! trusted stops the read.
 
+use std::borrow::Cow;
+
 use pcap_parser::nom;
 use pcap_parser::{
     parse_enhancedpacketblock_be, parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
@@ -184,11 +186,22 @@ impl NgState {
             let Some(block) = input.data().get(..len) else {
                 return Step::Stop(CaptureError::Truncated { offset, frames });
             };
-            if self.u32_at(block, len - 4) != Some(len as u32) {
+            // A trailing length that differs is noted; the block is still read with the leading
+            // one, which already gave the block boundary (pcap-parser wants them equal, so it
+            // gets a copy with the trailer mended).
+            let block: Cow<'_, [u8]> = if self.u32_at(block, len - 4) == Some(len as u32) {
+                Cow::Borrowed(block)
+            } else {
                 warnings.push(format!(
                     "byte offset {offset}: block type {btype:#x}: trailing block length differs from the leading one ({len})"
                 ));
-            }
+                let mut mended = block.to_vec();
+                if let Some(t) = mended.get_mut(len - 4..) {
+                    t.copy_from_slice(&u32_bytes(self.big_endian, len as u32));
+                }
+                Cow::Owned(mended)
+            };
+            let block = &block[..];
             let frame = match btype {
                 block_type::SHB => {
                     match self.u16_at(block, 12) {
@@ -313,7 +326,8 @@ impl NgState {
             warnings.push(format!("byte offset {offset}: {name}: captured length {caplen} exceeds the block; skipped"));
             return None;
         };
-        let (ts_sec, ts_nsec) = timestamp(iface, p.ts_high, p.ts_low);
+        let ts_missing = btype == block_type::SPB;
+        let (ts_sec, ts_nsec) = if ts_missing { (0, 0) } else { timestamp(iface, p.ts_high, p.ts_low) };
         let comments = options_until_end(&p.options)
             .filter(|o| o.code.0 == opt::COMMENT)
             .filter_map(|o| o.as_bytes().ok())
@@ -329,6 +343,7 @@ impl NgState {
             data: data.to_vec(),
             comments,
             file_offset: offset,
+            ts_missing,
         })
     }
 
@@ -399,13 +414,21 @@ impl NgState {
     }
 }
 
+fn u32_bytes(big_endian: bool, v: u32) -> [u8; 4] {
+    if big_endian {
+        v.to_be_bytes()
+    } else {
+        v.to_le_bytes()
+    }
+}
+
 /// Options before `opt_endofopt`.
 fn options_until_end<'a, 'b>(opts: &'b [PcapNGOption<'a>]) -> impl Iterator<Item = &'b PcapNGOption<'a>> {
     opts.iter().take_while(|o| o.code.0 != opt::ENDOFOPT)
 }
 
 /// Timestamp units per second for an `if_tsresol` value, `None` when it does not fit 64 bits.
-fn units_per_sec(v: u8) -> Option<u64> {
+pub(crate) fn units_per_sec(v: u8) -> Option<u64> {
     if v & 0x80 == 0 {
         10u64.checked_pow(u32::from(v))
     } else {
