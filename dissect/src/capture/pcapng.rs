@@ -166,7 +166,7 @@ impl NgState {
                 return Step::Stop(CaptureError::Truncated { offset, frames });
             };
             let len = len as usize;
-            if len < 12 || len % 4 != 0 {
+            if len < 12 || len & 3 != 0 {
                 return Step::Stop(CaptureError::Malformed {
                     offset,
                     reason: format!("block total length {len} is not a multiple of 4 of at least 12"),
