@@ -740,3 +740,43 @@ fn tshark_reads_the_hand_built_files_the_same() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Any bytes
+
+mod any_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Corrupted files never panic, always end, and give at most one error, last.
+        #[test]
+        fn corrupted_files_end_cleanly(
+            pcapng in any::<bool>(),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut file = if pcapng { two_section_pcapng().0 } else { three_frame_pcap(false, false) };
+            for (at, byte) in flips {
+                let i = at.index(file.len());
+                file[i] = byte;
+            }
+            file.truncate(cut.index(file.len() + 1));
+            // Every frame needs a record of at least 12 bytes.
+            let max_frames = file.len() / 12;
+            let Ok(mut r) = CaptureReader::new(Box::new(Cursor::new(file))) else { return Ok(()) };
+            let mut n = 0;
+            let mut errors = 0;
+            for item in r.by_ref() {
+                match item {
+                    Ok(_) => n += 1,
+                    Err(_) => errors += 1,
+                }
+                prop_assert!(n <= max_frames && errors <= 1);
+            }
+            prop_assert!(r.next_frame().is_none());
+        }
+    }
+}
