@@ -15,8 +15,9 @@
 use std::net::IpAddr;
 
 use etherparse::{
-    ArpHardwareId, EtherType, Ethernet2Header, IpFragOffset, IpNumber, Ipv4Header, Ipv6FragmentHeader, Ipv6Header,
-    Ipv6RawExtHeader, LinuxSllHeader, LinuxSllPacketType, LinuxSllProtocolType, SingleVlanHeader, VlanId, VlanPcp,
+    ArpHardwareId, EtherType, Ethernet2Header, IpFragOffset, IpNumber, Ipv4Header, Ipv4Options, Ipv6FragmentHeader,
+    Ipv6Header, Ipv6RawExtHeader, LinuxSllHeader, LinuxSllPacketType, LinuxSllProtocolType, SingleVlanHeader, VlanId,
+    VlanPcp,
 };
 
 use crate::pcap::Timestamp;
@@ -260,7 +261,8 @@ pub fn ip_packets(
                 h.more_fragments = more;
                 h.fragment_offset = frag_offset;
                 if opts.router_alert {
-                    h.set_options(&IPV4_ROUTER_ALERT).map_err(|e| BuildError::Invalid(e.to_string()))?;
+                    h.options = Ipv4Options::try_from(&IPV4_ROUTER_ALERT[..])
+                        .map_err(|e| BuildError::Invalid(e.to_string()))?;
                 }
                 h.set_payload_len(piece.len())
                     .map_err(|_| BuildError::TooLong { what: "IPv4 payload", len: piece.len() })?;
