@@ -155,3 +155,47 @@ fn tshark_reads_what_we_write() {
     // WTAP_ENCAP numbers: 1 Ethernet, 25 Linux cooked, 15 NULL
     assert_eq!(out.lines().collect::<Vec<_>>(), vec!["1", "25", "15", "1"]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any frames written to pcapng come back from the reader unchanged (timestamps at the
+    /// interface's resolution).
+    #[test]
+    fn pcapng_round_trip(
+        frames in proptest::collection::vec(
+            (0u32..3, 0u64..4_000_000_000, 0u32..1_000_000_000, proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300), 0u32..100, proptest::option::of("[a-z ]{0,40}")),
+            0..20),
+    ) {
+        let mut w = PcapNgWriter::new(Vec::new()).unwrap();
+        let res = [TSRESOL_USEC, TSRESOL_NSEC, 0x80 | 20];
+        for (k, r) in res.iter().enumerate() {
+            w.add_interface(k as u32 + 1, *r).unwrap();
+        }
+        for (i, sec, nsec, data, extra, c) in &frames {
+            w.write_packet(*i, Timestamp::new(*sec, *nsec), data, data.len() as u32 + extra, c.as_deref()).unwrap();
+        }
+        let r = CaptureReader::new(Box::new(Cursor::new(w.into_inner().unwrap()))).unwrap();
+        let got: Vec<Frame> = r.map(|f| f.unwrap()).collect();
+        proptest::prop_assert_eq!(got.len(), frames.len());
+        for (g, (i, sec, nsec, data, extra, c)) in got.iter().zip(&frames) {
+            proptest::prop_assert_eq!(g.interface, *i);
+            proptest::prop_assert_eq!(g.linktype, *i + 1);
+            proptest::prop_assert_eq!(g.ts_sec, *sec as i64);
+            let want_nsec = match *i {
+                0 => nsec / 1000 * 1000,
+                1 => *nsec,
+                // 2^-20 s units: the reader rounds down to whole nanoseconds
+                _ => {
+                    let units = (u64::from(*nsec) << 20) / 1_000_000_000;
+                    ((units * 1_000_000_000) >> 20) as u32
+                }
+            };
+            proptest::prop_assert!(g.ts_nsec.abs_diff(want_nsec) <= 1, "nsec {} vs {}", g.ts_nsec, want_nsec);
+            proptest::prop_assert_eq!(&g.data, data);
+            proptest::prop_assert_eq!(g.orig_len, data.len() as u32 + extra);
+            let want_c: Vec<String> = c.iter().cloned().collect();
+            proptest::prop_assert_eq!(&g.comments, &want_c);
+        }
+    }
+}

@@ -215,7 +215,7 @@ pub mod ipproto {
 /// of 8 bytes.
 fn fragment_ranges(len: usize, fragments: usize) -> Result<Vec<std::ops::Range<usize>>, BuildError> {
     if fragments <= 1 {
-        return Ok(vec![0..len]);
+        return Ok(std::iter::once(0..len).collect());
     }
     if fragments > 8192 || len < 16 {
         return Err(BuildError::BadFragments { len, fragments });
@@ -454,5 +454,39 @@ mod tests {
         c.advance(1_000_000_000);
         assert_eq!(c.tick(), Timestamp::new(101, 250_000_000));
         assert_eq!(c.tick(), Timestamp::new(101, 500_000_000));
+    }
+
+    proptest::proptest! {
+        /// Fragments reassemble to the datagram; all but the last carry multiples of 8 bytes.
+        #[test]
+        fn fragments_reassemble(len in 16usize..6000, n in 2usize..12, v6: bool, ra: bool) {
+            let l4: Vec<u8> = (0..len).map(|i| (i * 31 % 256) as u8).collect();
+            let (s, d): (IpAddr, IpAddr) = if v6 {
+                (Ipv6Addr::LOCALHOST.into(), "2001:db8::9".parse::<Ipv6Addr>().unwrap().into())
+            } else {
+                (Ipv4Addr::new(10, 0, 0, 1).into(), Ipv4Addr::new(10, 0, 0, 2).into())
+            };
+            let opts = IpOptions { fragments: n, router_alert: ra, ident: 99, ..Default::default() };
+            let p = ip_packets(s, d, 17, &l4, &opts).unwrap();
+            proptest::prop_assert!(p.len() <= n && p.len() >= 2);
+            let mut joined = Vec::new();
+            for (i, f) in p.iter().enumerate() {
+                let sliced = etherparse::SlicedPacket::from_ip(f).unwrap();
+                let payload = match &sliced.net {
+                    Some(NetSlice::Ipv4(x)) => {
+                        proptest::prop_assert_eq!(usize::from(x.header().fragments_offset().byte_offset()), joined.len());
+                        proptest::prop_assert_eq!(x.header().more_fragments(), i + 1 < p.len());
+                        x.payload().payload
+                    }
+                    Some(NetSlice::Ipv6(x)) => x.payload().payload,
+                    _ => unreachable!(),
+                };
+                if i + 1 < p.len() {
+                    proptest::prop_assert_eq!(payload.len() % 8, 0);
+                }
+                joined.extend_from_slice(payload);
+            }
+            proptest::prop_assert_eq!(joined, l4);
+        }
     }
 }
