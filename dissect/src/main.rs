@@ -174,7 +174,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             return Err(Failure::Message(format!("unknown field {f:?} (dissect -G fields lists them all)")));
         }
     }
-    let reader = CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")))?;
+    let mut reader = CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")))?;
     let mut d = Dissector::new(cfg);
     let mut json = JsonWriter::new();
     if cli.output == OutputKind::Fields {
@@ -182,7 +182,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     let mut n = 0u64;
     let mut failure = None;
-    for item in reader {
+    while let Some(item) = reader.next() {
         if cli.count.is_some_and(|c| n >= c) {
             break;
         }
@@ -220,6 +220,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         json.finish(&mut out)?;
     }
     out.flush()?;
+    // Blocks the reader skipped (each names its byte offset): findings, not failures.
+    for w in reader.warnings() {
+        eprintln!("dissect: {path}: warning: {w}");
+    }
+    if reader.warnings_dropped() > 0 {
+        eprintln!("dissect: {path}: {} more warnings not shown", reader.warnings_dropped());
+    }
     match failure {
         Some(m) => Err(Failure::Message(m)),
         None => Ok(()),
