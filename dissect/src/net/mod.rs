@@ -2,7 +2,10 @@
 //! NULL/Loopback, raw IP; IPv4 (options, Router Alert) and IPv6 (extension headers) with fragment
 //! reassembly; TCP with stream reassembly; UDP. Checksums are verified and reported.
 
+pub mod checksum;
+pub mod frag;
 pub mod ip;
 pub mod link;
+pub mod reasm;
 pub mod tcp;
 pub mod udp;
