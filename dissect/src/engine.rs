@@ -5,10 +5,12 @@
 //! application parser runs (decode-as, negotiated signal, port, heuristic) and otherwise show the
 //! bytes as `data`, as tshark does.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::capture::Frame;
+use crate::stream::{PduInfo, StreamFramer, StreamProtocol};
 use crate::tree::{hf, FieldDef, Packet, Span, TreeBuilder, Tvb, Value};
 
 /// A `-d` rule: decode traffic on a port as a protocol.
@@ -76,6 +78,7 @@ pub struct State {
     pub tcp: crate::net::tcp::TcpState,
     pub udp: crate::net::udp::UdpState,
     pub sctp: crate::proto::sctp::SctpState,
+    pub app: AppState,
 }
 
 /// What a layer knows about the frame and the layers below it.
@@ -277,15 +280,99 @@ pub fn data_layer(ctx: &mut Ctx, tvb: Tvb) {
     ctx.tb.close_to(0);
 }
 
-/// In-order TCP bytes. The application layer decides what they are.
-pub fn app_tcp(ctx: &mut Ctx, _p: &TcpPayload, tvb: Tvb) {
-    data_layer(ctx, tvb)
+/// A protocol that can run on a TCP stream: its name (as `-d` spells it), a strict heuristic over
+/// the first bytes of a direction, and a constructor of its per-connection state.
+pub struct TcpProtocol {
+    pub name: &'static str,
+    /// Ports that mean this protocol without looking at the bytes.
+    pub ports: &'static [u16],
+    /// Whether these first bytes of a direction are this protocol (strict: no false positives on
+    /// other traffic). `None` for protocols recognised only by port, signal or `-d`.
+    pub heuristic: Option<fn(&[u8]) -> bool>,
+    pub new: fn() -> Box<dyn StreamProtocol + Send>,
+}
+
+/// The application protocols that run on TCP, in heuristic order. Each protocol module adds
+/// itself here.
+pub static TCP_PROTOCOLS: &[TcpProtocol] = &[];
+
+/// The application layer chosen for one TCP connection.
+#[derive(Default)]
+pub struct TcpApp {
+    /// Decided: `Some(index in TCP_PROTOCOLS)`, or `None` for plain data. Undecided until the
+    /// first payload.
+    decided: Option<Option<usize>>,
+    proto: Option<Box<dyn StreamProtocol + Send>>,
+    framers: [StreamFramer; 2],
+}
+
+/// Per-connection application state, by `tcp.stream` (bounded by the TCP layer's own cap on
+/// connections: an entry is dropped when the TCP layer forgets the connection).
+#[derive(Default)]
+pub struct AppState {
+    pub tcp: HashMap<u32, TcpApp>,
+}
+
+fn choose_tcp(cfg: &Config, p: &TcpPayload, first: &[u8]) -> Option<usize> {
+    for rule in &cfg.decode_as {
+        if rule.selector == "tcp.port" && (rule.value == p.src_port as u32 || rule.value == p.dst_port as u32) {
+            return TCP_PROTOCOLS.iter().position(|t| t.name == rule.protocol);
+        }
+    }
+    if let Some(i) = TCP_PROTOCOLS.iter().position(|t| t.ports.contains(&p.src_port) || t.ports.contains(&p.dst_port)) {
+        return Some(i);
+    }
+    TCP_PROTOCOLS.iter().position(|t| t.heuristic.is_some_and(|h| h(first)))
+}
+
+/// In-order TCP bytes: framed into PDUs of the connection's protocol, or shown as data.
+pub fn app_tcp(ctx: &mut Ctx, p: &TcpPayload, tvb: Tvb) {
+    if tvb.is_empty() {
+        return;
+    }
+    if ctx.st.app.tcp.len() > ctx.cfg.max_flows && !ctx.st.app.tcp.contains_key(&p.stream) {
+        // Keep the table bounded: forget the oldest connections' application state.
+        let mut keys: Vec<u32> = ctx.st.app.tcp.keys().copied().collect();
+        keys.sort_unstable();
+        for k in keys.iter().take(keys.len() / 2) {
+            ctx.st.app.tcp.remove(k);
+        }
+    }
+    let mut app = ctx.st.app.tcp.remove(&p.stream).unwrap_or_default();
+    let decided = *app.decided.get_or_insert_with(|| choose_tcp(ctx.cfg, p, tvb.data));
+    if let (Some(i), None) = (decided, app.proto.as_ref()) {
+        if let Some(t) = TCP_PROTOCOLS.get(i) {
+            app.proto = Some((t.new)());
+        }
+    }
+    match app.proto.as_mut() {
+        Some(proto) => {
+            let info = PduInfo {
+                stream: p.stream,
+                dir: p.dir,
+                src_port: p.src_port,
+                dst_port: p.dst_port,
+                stream_offset: p.stream_offset,
+            };
+            let framer = &mut app.framers[(p.dir & 1) as usize];
+            framer.feed(ctx, proto.as_mut(), tvb, &info);
+        }
+        None => data_layer(ctx, tvb),
+    }
+    ctx.st.app.tcp.insert(p.stream, app);
 }
 
 /// A gap in a TCP direction: `len` bytes at `stream_offset` were never captured. Stream parsers
 /// resynchronise after it.
 pub fn app_tcp_gap(ctx: &mut Ctx, p: &TcpPayload, len: u64) {
-    let _ = (ctx, p, len);
+    let _ = len;
+    if let Some(mut app) = ctx.st.app.tcp.remove(&p.stream) {
+        if let Some(proto) = app.proto.as_ref() {
+            let name = proto.name();
+            app.framers[(p.dir & 1) as usize].gap(ctx, name);
+        }
+        ctx.st.app.tcp.insert(p.stream, app);
+    }
 }
 
 /// A UDP payload.
