@@ -74,6 +74,11 @@ fn pcapng(ifaces: &[Iface]) -> Result<(Vec<u8>, usize), CorpusError> {
     Ok((w.into_inner()?, all.len()))
 }
 
+/// A pcapng file with a single interface; returns the bytes and the frame count.
+pub(crate) fn single_interface(link: Link, tsresol: u8, frames: Vec<Frame>) -> Result<(Vec<u8>, usize), CorpusError> {
+    pcapng(&[Iface::new(link, tsresol, frames)])
+}
+
 /// A start time derived from the seed: somewhere in 2020-2023, microsecond-aligned.
 fn start_time(rng: &mut Prng) -> Timestamp {
     Timestamp::new(1_580_000_000 + rng.range(0, 100_000_000), (rng.range(0, 999_999) * 1000) as u32)
@@ -131,7 +136,7 @@ pub fn tcp_basic(seed: u64) -> Result<CorpusFile, CorpusError> {
     t.ack(Dir::ToServer)?;
     t.close()?;
     let frames = t.into_frames();
-    let (bytes, n) = pcapng(&[Iface::new(Link::Ethernet, TSRESOL_USEC, frames)])?;
+    let (bytes, n) = single_interface(Link::Ethernet, TSRESOL_USEC, frames)?;
     Ok(CorpusFile {
         name: "tcp-basic.pcapng",
         description: format!(
@@ -189,7 +194,7 @@ pub fn tcp_reorder(seed: u64) -> Result<CorpusFile, CorpusError> {
     t.send_split(Dir::ToServer, &tail, &[10, 50])?;
     t.ack(Dir::ToClient)?;
     t.close()?;
-    let (bytes, n) = pcapng(&[Iface::new(Link::Ethernet, TSRESOL_NSEC, t.into_frames())])?;
+    let (bytes, n) = single_interface(Link::Ethernet, TSRESOL_NSEC, t.into_frames())?;
     Ok(CorpusFile {
         name: "tcp-reorder.pcapng",
         description: format!(
@@ -235,11 +240,11 @@ pub fn ipv6_frag(seed: u64) -> Result<CorpusFile, CorpusError> {
     f.send_with(&a4, &b4, &rng.bytes(32), &IpOptions { router_alert: true, ..plain.clone() })?;
     // 17-18: IPv4 with Router Alert, 2000 bytes in 2 fragments (the option is copied into both)
     f.send_with(&b4, &a4, &rng.bytes(2000), &IpOptions { router_alert: true, fragments: 2, ..plain.clone() })?;
-    let (bytes, n) = pcapng(&[Iface::new(Link::Ethernet, TSRESOL_NSEC, f.into_frames())])?;
+    let (bytes, n) = single_interface(Link::Ethernet, TSRESOL_NSEC, f.into_frames())?;
     Ok(CorpusFile {
         name: "ipv6-frag.pcapng",
         description: format!(
-            "UDP datagrams to port {UDP_PORT}. IPv6: a plain 64-byte datagram; 3000 bytes in 3 fragments; \
+            "UDP datagrams between an ephemeral port and port {UDP_PORT}. IPv6: a plain 64-byte datagram; 3000 bytes in 3 fragments; \
              1800 bytes in 2 fragments sent last-first; hop-by-hop Router Alert unfragmented, then with \
              2500 bytes in 3 fragments. IPv4: a plain datagram; 4000 bytes in 4 fragments; Router Alert \
              option unfragmented, then 2000 bytes in 2 fragments each carrying the option."

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 /// Everything fuzzgen writes is deterministic: the same seed gives the same bytes, with
 /// timestamps derived from the seed rather than the clock.
 #[derive(Parser)]
-#[command(name = "fuzzgen", version)]
+#[command(
+    name = "fuzzgen",
+    version,
+    after_help = "Example: regenerate the committed corpus\n    fuzzgen corpus --out corpus --seed 1"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -34,7 +38,17 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let _ = e.print();
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
+            };
+        }
+    };
     match cli.cmd {
         Cmd::Corpus { out, seed } => match fuzzgen::corpus::write_corpus(&out, seed) {
             Ok(files) => {
