@@ -205,16 +205,27 @@ pub mod hf {
     pub static OPT_PADDING: FieldDef = FieldDef::new("ip.opt.padding", "Padding", FieldType::Bytes, Base::None);
     pub static OPT_DATA: FieldDef = FieldDef::new("ip.opt.data", "Option data", FieldType::Bytes, Base::None)
         .blurb("Bytes of an IPv4 option this dissector does not decode further");
-    pub static O_EOL: FieldDef = FieldDef::proto("ip.options.eol", "IP Option - End of Options List (EOL)");
-    pub static O_NOP: FieldDef = FieldDef::proto("ip.options.nop", "IP Option - No-Operation (NOP)");
-    pub static O_SECURITY: FieldDef = FieldDef::proto("ip.options.security", "IP Option - Security");
-    pub static O_LSR: FieldDef = FieldDef::proto("ip.options.route", "IP Option - Loose Source Route");
-    pub static O_TIMESTAMP: FieldDef = FieldDef::proto("ip.options.timestamp", "IP Option - Time Stamp");
-    pub static O_RR: FieldDef = FieldDef::proto("ip.options.record_route", "IP Option - Record Route");
-    pub static O_SID: FieldDef = FieldDef::proto("ip.options.sid", "IP Option - Stream ID");
-    pub static O_SSR: FieldDef = FieldDef::proto("ip.options.source_route", "IP Option - Strict Source Route");
-    pub static O_RA: FieldDef = FieldDef::proto("ip.options.routeralert", "IP Option - Router Alert");
-    pub static O_UNKNOWN: FieldDef = FieldDef::proto("ip.options.unknown", "IP Option - Unknown");
+    // tshark registers the option items as protocols (FT_PROTOCOL) whose value is the option's
+    // bytes; they are bytes fields here so that `-T fields` prints those bytes as tshark does.
+    pub static O_EOL: FieldDef =
+        FieldDef::new("ip.options.eol", "IP Option - End of Options List (EOL)", FieldType::Bytes, Base::None);
+    pub static O_NOP: FieldDef =
+        FieldDef::new("ip.options.nop", "IP Option - No-Operation (NOP)", FieldType::Bytes, Base::None);
+    pub static O_SECURITY: FieldDef =
+        FieldDef::new("ip.options.security", "IP Option - Security", FieldType::Bytes, Base::None);
+    pub static O_LSR: FieldDef =
+        FieldDef::new("ip.options.route", "IP Option - Loose Source Route", FieldType::Bytes, Base::None);
+    pub static O_TIMESTAMP: FieldDef =
+        FieldDef::new("ip.options.timestamp", "IP Option - Time Stamp", FieldType::Bytes, Base::None);
+    pub static O_RR: FieldDef =
+        FieldDef::new("ip.options.record_route", "IP Option - Record Route", FieldType::Bytes, Base::None);
+    pub static O_SID: FieldDef = FieldDef::new("ip.options.sid", "IP Option - Stream ID", FieldType::Bytes, Base::None);
+    pub static O_SSR: FieldDef =
+        FieldDef::new("ip.options.source_route", "IP Option - Strict Source Route", FieldType::Bytes, Base::None);
+    pub static O_RA: FieldDef =
+        FieldDef::new("ip.options.routeralert", "IP Option - Router Alert", FieldType::Bytes, Base::None);
+    pub static O_UNKNOWN: FieldDef =
+        FieldDef::new("ip.options.unknown", "IP Option - Unknown", FieldType::Bytes, Base::None);
 
     pub static FRAGMENTS: FieldDef = FieldDef::new("ip.fragments", "IPv4 Fragments", FieldType::Bytes, Base::None);
     pub static FRAGMENT: FieldDef = FieldDef::new("ip.fragment", "IPv4 Fragment", FieldType::FrameNum, Base::None);

@@ -139,7 +139,56 @@ pub mod hf {
         FieldDef::new("null.family", "Family", FieldType::U32, Base::Dec).strings(FAMILIES);
     pub static RAW: FieldDef = FieldDef::proto("raw", "Raw packet data");
 
+    const HWTYPES: &[(u64, &str)] = &[(1, "Ethernet"), (6, "IEEE 802"), (32, "InfiniBand")];
+    const OPCODES: &[(u64, &str)] = &[(1, "request"), (2, "reply"), (3, "reverse request"), (4, "reverse reply")];
+    pub static ARP: FieldDef = FieldDef::proto("arp", "Address Resolution Protocol");
+    pub static ARP_HW_TYPE: FieldDef =
+        FieldDef::new("arp.hw.type", "Hardware type", FieldType::U16, Base::Dec).strings(HWTYPES);
+    pub static ARP_PROTO_TYPE: FieldDef =
+        FieldDef::new("arp.proto.type", "Protocol type", FieldType::U16, Base::Hex).strings(ETYPES);
+    pub static ARP_HW_SIZE: FieldDef = FieldDef::new("arp.hw.size", "Hardware size", FieldType::U8, Base::Dec);
+    pub static ARP_PROTO_SIZE: FieldDef = FieldDef::new("arp.proto.size", "Protocol size", FieldType::U8, Base::Dec);
+    pub static ARP_OPCODE: FieldDef = FieldDef::new("arp.opcode", "Opcode", FieldType::U16, Base::Dec).strings(OPCODES);
+    pub static ARP_GRATUITOUS: FieldDef =
+        FieldDef::new("arp.isgratuitous", "Is gratuitous", FieldType::Bool, Base::None);
+    pub static ARP_ANNOUNCEMENT: FieldDef =
+        FieldDef::new("arp.isannouncement", "Is announcement", FieldType::Bool, Base::None);
+    pub static ARP_PROBE: FieldDef = FieldDef::new("arp.isprobe", "Is probe", FieldType::Bool, Base::None);
+    pub static ARP_SRC_HW_MAC: FieldDef =
+        FieldDef::new("arp.src.hw_mac", "Sender MAC address", FieldType::Ether, Base::None);
+    pub static ARP_SRC_PROTO_IPV4: FieldDef =
+        FieldDef::new("arp.src.proto_ipv4", "Sender IP address", FieldType::Ipv4, Base::None);
+    pub static ARP_DST_HW_MAC: FieldDef =
+        FieldDef::new("arp.dst.hw_mac", "Target MAC address", FieldType::Ether, Base::None);
+    pub static ARP_DST_PROTO_IPV4: FieldDef =
+        FieldDef::new("arp.dst.proto_ipv4", "Target IP address", FieldType::Ipv4, Base::None);
+    pub static ARP_SRC_HW: FieldDef =
+        FieldDef::new("arp.src.hw", "Sender hardware address", FieldType::Bytes, Base::None);
+    pub static ARP_SRC_PROTO: FieldDef =
+        FieldDef::new("arp.src.proto", "Sender protocol address", FieldType::Bytes, Base::None);
+    pub static ARP_DST_HW: FieldDef =
+        FieldDef::new("arp.dst.hw", "Target hardware address", FieldType::Bytes, Base::None);
+    pub static ARP_DST_PROTO: FieldDef =
+        FieldDef::new("arp.dst.proto", "Target protocol address", FieldType::Bytes, Base::None);
+
     pub static ALL: &[&FieldDef] = &[
+        &ARP,
+        &ARP_HW_TYPE,
+        &ARP_PROTO_TYPE,
+        &ARP_HW_SIZE,
+        &ARP_PROTO_SIZE,
+        &ARP_OPCODE,
+        &ARP_GRATUITOUS,
+        &ARP_ANNOUNCEMENT,
+        &ARP_PROBE,
+        &ARP_SRC_HW_MAC,
+        &ARP_SRC_PROTO_IPV4,
+        &ARP_DST_HW_MAC,
+        &ARP_DST_PROTO_IPV4,
+        &ARP_SRC_HW,
+        &ARP_SRC_PROTO,
+        &ARP_DST_HW,
+        &ARP_DST_PROTO,
         &ETH,
         &ETH_DST,
         &ETH_SRC,
@@ -304,6 +353,11 @@ fn claimed_len(ty: u16, d: &[u8], depth: usize) -> Option<usize> {
             let pl = usize::from(be16(d, 4)?);
             (pl > 0).then_some(40 + pl)
         }
+        ethertype::ARP => {
+            let hs = usize::from(*d.get(4)?);
+            let ps = usize::from(*d.get(5)?);
+            Some(8 + 2 * hs + 2 * ps)
+        }
         ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD if depth < MAX_VLAN_TAGS => {
             Some(4 + claimed_len(be16(d, 2)?, d.get(4..)?, depth + 1)?)
         }
@@ -321,7 +375,11 @@ fn dispatch(ctx: &mut Ctx, ty: u16, payload: Tvb, trailer: &'static FieldDef, vl
             let rest = payload.len() - n;
             // Frame length without the trailer; Ethernet pads frames to 60 bytes (without FCS).
             let without = payload.base + n;
-            let pad = if payload.buf == 0 && without < 60 { (60 - without).min(rest) } else { 0 };
+            // Padding only when it is all zeros, as tshark decides; otherwise all trailer.
+            let mut pad = if payload.buf == 0 && without < 60 { (60 - without).min(rest) } else { 0 };
+            if payload.data[n..n + pad].iter().any(|&b| b != 0) {
+                pad = 0;
+            }
             if pad > 0 {
                 let sp = payload.span(n, n + pad);
                 ctx.tb.add(&hf::ETH_PADDING, sp, Value::Bytes(payload.data[n..n + pad].to_vec()));
@@ -338,6 +396,7 @@ fn dispatch(ctx: &mut Ctx, ty: u16, payload: Tvb, trailer: &'static FieldDef, vl
         ethertype::IPV4 => crate::net::ip::dissect_v4(ctx, payload),
         ethertype::IPV6 => crate::net::ip::dissect_v6(ctx, payload),
         ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD => vlan(ctx, ty, payload, vlan_depth + 1),
+        ethertype::ARP => arp(ctx, payload),
         other => {
             let name = hf::ETH_TYPE.string_of(u64::from(other));
             ctx.tb.set_protocol_column(&format!("0x{other:04x}"));
@@ -391,6 +450,75 @@ fn vlan(ctx: &mut Ctx, outer: u16, tvb: Tvb, depth: usize) {
         return;
     }
     dispatch(ctx, ty, tvb.from(4), &hf::VLAN_TRAILER, depth);
+}
+
+/// ARP, RFC 826 ("Packet format"): hardware type, protocol type, address sizes, opcode, then
+/// sender and target hardware and protocol addresses.
+fn arp(ctx: &mut Ctx, tvb: Tvb) {
+    let d = tvb.data;
+    ctx.tb.set_protocol_column("ARP");
+    let (Some(htype), Some(ptype), Some(&hs), Some(&ps), Some(op)) =
+        (be16(d, 0), be16(d, 2), d.get(4), d.get(5), be16(d, 6))
+    else {
+        ctx.tb.open_proto(&hf::ARP, tvb.all(), None);
+        short(ctx, "ARP header", 8, tvb);
+        return;
+    };
+    let (hs, ps) = (usize::from(hs), usize::from(ps));
+    let total = 8 + 2 * hs + 2 * ps;
+    let opname = hf::ARP_OPCODE.string_of(u64::from(op)).unwrap_or("unknown");
+    ctx.tb.open_proto(&hf::ARP, tvb.span(0, total), Some(format!("Address Resolution Protocol ({opname})")));
+    if d.len() < total {
+        short(ctx, "ARP packet", total, tvb);
+        return;
+    }
+    let tb = &mut ctx.tb;
+    tb.add_uint(&hf::ARP_HW_TYPE, tvb.span(0, 2), u64::from(htype));
+    tb.add_uint(&hf::ARP_PROTO_TYPE, tvb.span(2, 4), u64::from(ptype));
+    tb.add_uint(&hf::ARP_HW_SIZE, tvb.span(4, 5), hs as u64);
+    tb.add_uint(&hf::ARP_PROTO_SIZE, tvb.span(5, 6), ps as u64);
+    tb.add_uint(&hf::ARP_OPCODE, tvb.span(6, 8), u64::from(op));
+    let (sh, sp_, th, tp) = (8, 8 + hs, 8 + hs + ps, 8 + 2 * hs + ps);
+    let eth_ip = hs == 6 && ps == 4 && ptype == ethertype::IPV4;
+    let ip4 = |o: usize| -> [u8; 4] { [d[o], d[o + 1], d[o + 2], d[o + 3]] };
+    if eth_ip {
+        let (spa, tpa) = (ip4(sp_), ip4(tp));
+        let tha = mac(d, th).unwrap_or([0; 6]);
+        // RFC 5227 §2.1 / §3: a request for the sender's own address is gratuitous (an
+        // announcement); a probe has sender address 0.
+        let gratuitous = op == 1 && spa == tpa;
+        if gratuitous {
+            tb.add_generated(&hf::ARP_GRATUITOUS, tvb.span(0, 0), Value::Bool(true));
+            if tha == [0; 6] {
+                tb.add_generated(&hf::ARP_ANNOUNCEMENT, tvb.span(0, 0), Value::Bool(true));
+            }
+        }
+        let probe = op == 1 && spa == [0; 4] && tha == [0; 6];
+        if probe {
+            tb.add_generated(&hf::ARP_PROBE, tvb.span(0, 0), Value::Bool(true));
+        }
+        let sha = mac(d, sh).unwrap_or([0; 6]);
+        tb.add(&hf::ARP_SRC_HW_MAC, tvb.span(sh, sh + 6), Value::Ether(sha));
+        tb.add(&hf::ARP_SRC_PROTO_IPV4, tvb.span(sp_, sp_ + 4), Value::Ipv4(spa));
+        tb.add(&hf::ARP_DST_HW_MAC, tvb.span(th, th + 6), Value::Ether(tha));
+        tb.add(&hf::ARP_DST_PROTO_IPV4, tvb.span(tp, tp + 4), Value::Ipv4(tpa));
+        let s_ip = std::net::Ipv4Addr::from(spa);
+        let t_ip = std::net::Ipv4Addr::from(tpa);
+        let info = match op {
+            1 if probe => format!("Who has {t_ip}? (ARP Probe)"),
+            1 if gratuitous => format!("ARP Announcement for {s_ip}"),
+            1 => format!("Who has {t_ip}? Tell {s_ip}"),
+            2 => format!("{s_ip} is at {}", mac_string(sha)),
+            _ => format!("ARP opcode {op}"),
+        };
+        tb.set_info(info);
+    } else {
+        tb.add(&hf::ARP_SRC_HW, tvb.span(sh, sp_), Value::Bytes(d[sh..sp_].to_vec()));
+        tb.add(&hf::ARP_SRC_PROTO, tvb.span(sp_, th), Value::Bytes(d[sp_..th].to_vec()));
+        tb.add(&hf::ARP_DST_HW, tvb.span(th, tp), Value::Bytes(d[th..tp].to_vec()));
+        tb.add(&hf::ARP_DST_PROTO, tvb.span(tp, total), Value::Bytes(d[tp..total].to_vec()));
+        tb.set_info(format!("ARP opcode {op}"));
+    }
 }
 
 /// ARPHRD_IPGRE: the protocol field holds a GRE protocol type.

@@ -156,14 +156,23 @@ pub mod hf {
         FieldDef::new("tcp.options.timestamp.tsecr", "Timestamp echo reply", FieldType::U32, Base::Dec);
     pub static UNKNOWN_PAYLOAD: FieldDef =
         FieldDef::new("tcp.options.unknown.payload", "Payload", FieldType::Bytes, Base::None);
-    pub static O_NOP: FieldDef = FieldDef::proto("tcp.options.nop", "TCP Option - No-Operation (NOP)");
-    pub static O_EOL: FieldDef = FieldDef::proto("tcp.options.eol", "TCP Option - End of Option List (EOL)");
-    pub static O_TIMESTAMP: FieldDef = FieldDef::proto("tcp.options.timestamp", "TCP Option - Timestamps");
-    pub static O_MSS: FieldDef = FieldDef::proto("tcp.options.mss", "TCP Option - Maximum segment size");
-    pub static O_WSCALE: FieldDef = FieldDef::proto("tcp.options.wscale", "TCP Option - Window scale");
-    pub static O_SACK_PERM: FieldDef = FieldDef::proto("tcp.options.sack_perm", "TCP Option - SACK permitted");
-    pub static O_SACK: FieldDef = FieldDef::proto("tcp.options.sack", "TCP Option - SACK");
-    pub static O_UNKNOWN: FieldDef = FieldDef::proto("tcp.options.unknown", "TCP Option - Unknown");
+    // tshark registers the option items as protocols (FT_PROTOCOL) whose value is the option's
+    // bytes; they are bytes fields here so that `-T fields` prints those bytes as tshark does.
+    pub static O_NOP: FieldDef =
+        FieldDef::new("tcp.options.nop", "TCP Option - No-Operation (NOP)", FieldType::Bytes, Base::None);
+    pub static O_EOL: FieldDef =
+        FieldDef::new("tcp.options.eol", "TCP Option - End of Option List (EOL)", FieldType::Bytes, Base::None);
+    pub static O_TIMESTAMP: FieldDef =
+        FieldDef::new("tcp.options.timestamp", "TCP Option - Timestamps", FieldType::Bytes, Base::None);
+    pub static O_MSS: FieldDef =
+        FieldDef::new("tcp.options.mss", "TCP Option - Maximum segment size", FieldType::Bytes, Base::None);
+    pub static O_WSCALE: FieldDef =
+        FieldDef::new("tcp.options.wscale", "TCP Option - Window scale", FieldType::Bytes, Base::None);
+    pub static O_SACK_PERM: FieldDef =
+        FieldDef::new("tcp.options.sack_perm", "TCP Option - SACK permitted", FieldType::Bytes, Base::None);
+    pub static O_SACK: FieldDef = FieldDef::new("tcp.options.sack", "TCP Option - SACK", FieldType::Bytes, Base::None);
+    pub static O_UNKNOWN: FieldDef =
+        FieldDef::new("tcp.options.unknown", "TCP Option - Unknown", FieldType::Bytes, Base::None);
     pub static ANALYSIS: FieldDef = FieldDef::new("tcp.analysis", "SEQ/ACK analysis", FieldType::None, Base::None);
     pub static ANALYSIS_FLAGS: FieldDef =
         FieldDef::new("tcp.analysis.flags", "TCP Analysis Flags", FieldType::None, Base::None);
@@ -621,6 +630,8 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let delta_t = time_sub(ctx.ts, conn.last_ts);
     conn.last_ts = ctx.ts;
 
+    // A repeated SYN or FIN (same sequence number) is a retransmission.
+    let syn_again = syn && conn.dirs[di].base_from_syn && conn.dirs[di].base == Some(seq);
     // Relative sequence numbers (tshark's default).
     {
         let f = &mut conn.dirs[di];
@@ -698,6 +709,9 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
                 deliveries(&mut dels, dir, runs, payload.data);
             }
         }
+        if fin && plen == 0 && conn.dirs[di].fin_at == Some(offset) {
+            outcome.retransmission = true;
+        }
         if fin {
             let end = offset + (plen.saturating_sub(skip)) as u64;
             let f = &mut conn.dirs[di];
@@ -727,6 +741,10 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
                 deliveries(&mut dels, ri as u8, runs, &[]);
             }
         }
+    }
+
+    if syn_again {
+        outcome.retransmission = true;
     }
 
     // The tree.
