@@ -151,3 +151,62 @@ fn tshark_sees_the_intended_irregularities() {
     ]);
     assert_eq!(ra.lines().count(), 1 + 3 + 1 + 2, "Router Alert frames:\n{ra}");
 }
+
+/// Every IPv4 header checksum and every TCP/UDP checksum of an unfragmented packet in the corpus
+/// is right, checked with etherparse (no tshark needed).
+#[test]
+fn corpus_checksums_are_valid() {
+    use etherparse::{NetSlice, SlicedPacket, TransportSlice};
+    use std::net::IpAddr;
+    let mut checked = (0, 0);
+    for f in generate(1).unwrap() {
+        let r = CaptureReader::new(Box::new(Cursor::new(f.bytes.clone()))).unwrap();
+        for fr in r {
+            let fr = fr.unwrap();
+            let sliced = match fr.linktype {
+                1 => SlicedPacket::from_ethernet(&fr.data),
+                113 => SlicedPacket::from_linux_sll(&fr.data),
+                0 => SlicedPacket::from_ip(&fr.data[4..]),
+                lt => panic!("{}: unexpected link type {lt}", f.name),
+            }
+            .unwrap_or_else(|e| panic!("{} frame {}: {e}", f.name, fr.number));
+            let (src, dst) = match &sliced.net {
+                Some(NetSlice::Ipv4(ip)) => {
+                    let h = ip.header().to_header();
+                    assert_eq!(h.header_checksum, h.calc_header_checksum(), "{} frame {}", f.name, fr.number);
+                    checked.0 += 1;
+                    (IpAddr::from(h.source), IpAddr::from(h.destination))
+                }
+                Some(NetSlice::Ipv6(ip)) => {
+                    let h = ip.header().to_header();
+                    (IpAddr::from(h.source), IpAddr::from(h.destination))
+                }
+                _ => panic!("{} frame {}: no IP", f.name, fr.number),
+            };
+            let ok = match (&sliced.transport, src, dst) {
+                (Some(TransportSlice::Tcp(t)), IpAddr::V4(s), IpAddr::V4(d)) => Some(
+                    t.to_header().calc_checksum_ipv4_raw(s.octets(), d.octets(), t.payload()).ok()
+                        == Some(t.checksum()),
+                ),
+                (Some(TransportSlice::Tcp(t)), IpAddr::V6(s), IpAddr::V6(d)) => Some(
+                    t.to_header().calc_checksum_ipv6_raw(s.octets(), d.octets(), t.payload()).ok()
+                        == Some(t.checksum()),
+                ),
+                (Some(TransportSlice::Udp(u)), IpAddr::V4(s), IpAddr::V4(d)) => Some(
+                    u.to_header().calc_checksum_ipv4_raw(s.octets(), d.octets(), u.payload()).ok()
+                        == Some(u.checksum()),
+                ),
+                (Some(TransportSlice::Udp(u)), IpAddr::V6(s), IpAddr::V6(d)) => Some(
+                    u.to_header().calc_checksum_ipv6_raw(s.octets(), d.octets(), u.payload()).ok()
+                        == Some(u.checksum()),
+                ),
+                _ => None,
+            };
+            if let Some(ok) = ok {
+                assert!(ok, "{} frame {}: bad transport checksum", f.name, fr.number);
+                checked.1 += 1;
+            }
+        }
+    }
+    assert!(checked.0 > 50 && checked.1 > 50, "too little was checked: {checked:?}");
+}
