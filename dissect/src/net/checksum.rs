@@ -22,7 +22,13 @@ pub const STATUS_NOT_PRESENT: u64 = 3;
 /// The ones' complement of the ones' complement sum of `data` (odd length padded with a zero
 /// byte). Over a header that includes its checksum field, 0 means the checksum is right.
 pub fn internet_checksum(data: &[u8]) -> u16 {
-    Sum16BitWords::new().add_slice(data).ones_complement()
+    be(Sum16BitWords::new().add_slice(data).ones_complement())
+}
+
+/// etherparse sums the words in native byte order; its result, written out in native order,
+/// is the checksum's wire bytes. Read those as big-endian to get the field's value.
+fn be(x: u16) -> u16 {
+    u16::from_be_bytes(x.to_ne_bytes())
 }
 
 /// The checksum over a transport segment with its IPv4 or IPv6 pseudo-header (RFC 768;
@@ -49,7 +55,7 @@ pub fn pseudo_header_checksum(src: IpAddr, dst: IpAddr, proto: u8, segment: &[u8
         }
         _ => return None,
     };
-    Some(sum.add_slice(segment).ones_complement())
+    Some(be(sum.add_slice(segment).ones_complement()))
 }
 
 /// The value the checksum field should hold, given the result of a verification over the

@@ -9,3 +9,6 @@ pub mod link;
 pub mod reasm;
 pub mod tcp;
 pub mod udp;
+
+#[cfg(test)]
+mod tests;
