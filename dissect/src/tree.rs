@@ -466,6 +466,9 @@ pub struct TreeBuilder {
     malformed: bool,
     /// Cap on nodes per packet, so a hostile packet cannot grow the tree without bound.
     nodes: usize,
+    /// Set by [`TreeBuilder::reopen_proto`]: the layer experts belong to until the next
+    /// `open_proto`.
+    reopened: Option<&'static str>,
 }
 
 /// Nodes one packet may hold; past this, fields are dropped and one expert says so.
@@ -488,6 +491,7 @@ impl TreeBuilder {
             summary: Summary::default(),
             malformed: false,
             nodes: 0,
+            reopened: None,
         }
     }
 
@@ -514,11 +518,63 @@ impl TreeBuilder {
         while !self.stack.is_empty() {
             self.close();
         }
+        self.reopened = None;
         self.protocols.push(def.abbrev);
         let mut n = Node::new(def, span, Value::None);
         n.label = label;
         self.nodes += 1;
         self.stack.push(n);
+    }
+
+    /// Open another top-level node for a layer already opened in this packet, after a layer it
+    /// handed bytes to (tshark's second `sctp` item after a bundled DATA chunk's payload). It is
+    /// not listed again in `frame.protocols`; experts raised under it belong to `def`'s layer.
+    pub fn reopen_proto(&mut self, def: &'static FieldDef, span: Span, label: Option<String>) {
+        while !self.stack.is_empty() {
+            self.close();
+        }
+        self.reopened = Some(def.abbrev);
+        let mut n = Node::new(def, span, Value::None);
+        n.label = label;
+        self.nodes += 1;
+        self.stack.push(n);
+    }
+
+    /// Top-level nodes so far, the open one included: the position the next `open_proto` gets.
+    pub fn top_len(&self) -> usize {
+        self.roots.len() + usize::from(!self.stack.is_empty())
+    }
+
+    /// Insert a prepared node as child `index` (clamped) of top-level node `top`, open or closed
+    /// (for a field known only after later ones, such as tshark's moved `sctp.assoc_index`).
+    pub fn insert_top_child(&mut self, top: usize, index: usize, n: Node) {
+        if !self.room() {
+            return;
+        }
+        let parent = if top < self.roots.len() {
+            self.roots.get_mut(top)
+        } else if top == self.roots.len() {
+            self.stack.first_mut()
+        } else {
+            None
+        };
+        if let Some(p) = parent {
+            let i = index.min(p.children.len());
+            p.children.insert(i, n);
+        }
+    }
+
+    /// Open a prepared node (generated, with a label, ...) as a subtree under the current node.
+    pub fn open_node(&mut self, n: Node) {
+        self.nodes += 1;
+        self.stack.push(n);
+    }
+
+    /// Add a prepared node (with its own flags, label or children) under the current node.
+    pub fn add_node(&mut self, n: Node) {
+        if self.room() {
+            self.attach(n);
+        }
     }
 
     /// Open a subtree under the current node.
@@ -610,7 +666,7 @@ impl TreeBuilder {
     /// Raise an expert info where it applies (under the current node) and record it.
     pub fn expert(&mut self, severity: Severity, group: Group, message: impl Into<String>, span: Span) {
         let message = message.into();
-        let protocol = self.protocols.last().copied().unwrap_or("frame");
+        let protocol = self.reopened.or(self.protocols.last().copied()).unwrap_or("frame");
         let mut e = Node::new(&hf::EXPERT, span, Value::None);
         e.label = Some(format!("Expert Info ({}/{}): {}", severity.name(), group.name(), message));
         e.children.push(Node::new(&hf::EXPERT_MESSAGE, span, Value::Str(message.clone())));
@@ -628,7 +684,7 @@ impl TreeBuilder {
     /// "[Malformed Packet: PROTO]". Dissection of lower layers stays in the tree.
     pub fn malformed(&mut self, message: impl Into<String>, span: Span) {
         let message = message.into();
-        let proto = self.protocols.last().copied().unwrap_or("frame");
+        let proto = self.reopened.or(self.protocols.last().copied()).unwrap_or("frame");
         // Raise the expert in the layer that failed, then add the malformed marker at top level.
         self.expert(Severity::Error, Group::Malformed, message.clone(), span);
         self.close_to(0);
