@@ -8,7 +8,14 @@ use std::io::Cursor;
 use dissect::capture::CaptureReader;
 use fuzzgen::corpus::{generate, readme};
 
-const NAMES: [&str; 4] = ["tcp-basic.pcapng", "tcp-reorder.pcapng", "ipv6-frag.pcapng", "mixed-links.pcapng"];
+const NAMES: [&str; 6] = [
+    "tcp-basic.pcapng",
+    "tcp-reorder.pcapng",
+    "ipv6-frag.pcapng",
+    "sctp-assoc.pcapng",
+    "sctp-udp-encap.pcapng",
+    "mixed-links.pcapng",
+];
 
 #[test]
 fn same_seed_same_bytes_other_seed_other_bytes() {

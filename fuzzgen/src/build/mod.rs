@@ -26,6 +26,8 @@ pub mod sctp;
 pub mod tcp;
 pub mod udp;
 
+pub use tcp::Dir;
+
 /// Why a frame could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
