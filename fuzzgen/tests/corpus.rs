@@ -157,6 +157,39 @@ fn tshark_sees_the_intended_irregularities() {
         "ip.opt.ra || ipv6.opt.router_alert",
     ]);
     assert_eq!(ra.lines().count(), 1 + 3 + 1 + 2, "Router Alert frames:\n{ra}");
+
+    // the SCTP association, directly over IP and over UDP: chunk types per packet (RFC 9260
+    // §3.2), one SACK with a gap block, one with a duplicate TSN, three DATA chunks with U set
+    let want_types = "1 2 10 11 0 3 0 0 0 3 0 0 3 0,0,0 3,0 3 0 0 3 0 0 3 4 5 4 5 7 8 14";
+    for (name, udp) in [("sctp-assoc.pcapng", false), ("sctp-udp-encap.pcapng", true)] {
+        let p = dir.join(name);
+        let out = common::run_tshark(&[
+            "-r",
+            p.to_str().unwrap(),
+            "-T",
+            "fields",
+            "-E",
+            "separator=|",
+            "-e",
+            "sctp.chunk_type",
+            "-e",
+            "sctp.sack_gap_block_start",
+            "-e",
+            "sctp.sack_duplicate_tsn",
+            "-e",
+            "sctp.data_u_bit",
+            "-e",
+            "udp.srcport",
+        ]);
+        let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('|').collect()).collect();
+        let types: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+        assert_eq!(types.join(" "), want_types, "{name}");
+        assert_eq!(rows.iter().filter(|r| !r[1].is_empty()).count(), 1, "{name}: gap blocks");
+        assert_eq!(rows.iter().filter(|r| !r[2].is_empty()).count(), 1, "{name}: duplicate TSNs");
+        let u: usize = rows.iter().map(|r| r[3].split(',').filter(|v| *v == "1" || *v == "True").count()).sum();
+        assert_eq!(u, 3, "{name}: unordered DATA chunks");
+        assert!(rows.iter().all(|r| (r[4] == "9899") == udp), "{name}: UDP encapsulation on port 9899");
+    }
 }
 
 /// Every IPv4 header checksum and every TCP/UDP checksum of an unfragmented packet in the corpus
