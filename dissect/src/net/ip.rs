@@ -596,6 +596,7 @@ pub fn dissect_v4(ctx: &mut Ctx, tvb: Tvb) {
                 Value::UInt(u64::from(csum)),
                 format!("Header Checksum: 0x{csum:04x} [correct]"),
             );
+            tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(csum)));
             tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_GOOD));
         } else {
             let should = checksum::should_be(csum, r);
@@ -736,6 +737,10 @@ fn frag_notes(ctx: &mut Ctx, v: Version, notes: &crate::net::frag::FragNotes, pa
 
 /// Show the fragment list of a completed datagram and add it as a named buffer.
 fn reassembled(ctx: &mut Ctx, v: Version, data: Vec<u8>, frags: &[FragInfo], overlap: bool) -> Option<Reassembled> {
+    // Listed by offset, as tshark does.
+    let mut sorted = frags.to_vec();
+    sorted.sort_by_key(|f| (f.offset, f.frame));
+    let frags = &sorted[..];
     let (name, list, one, count, len_f, data_f, ovl) = match v {
         Version::V4 => (
             "Reassembled IPv4",

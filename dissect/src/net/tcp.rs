@@ -867,6 +867,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     match verified {
         Some(0) => {
             tb.add_label(&hf::CHECKSUM, csp, Value::UInt(u64::from(sum)), format!("Checksum: 0x{sum:04x} [correct]"));
+            tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(sum)));
             tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_GOOD));
         }
         Some(r) => {
@@ -911,7 +912,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     // SEQ/ACK analysis.
     let lost = outcome.held > 0 && !outcome.filled_hole;
     let ooo = outcome.filled_hole;
-    if outcome.retransmission || lost || ooo || ack_gap || outcome.overlap {
+    if outcome.retransmission || lost || ooo || ack_gap || outcome.conflict {
         let all = payload.all();
         tb.open(&hf::ANALYSIS, Span::EMPTY, Value::None);
         tb.open(&hf::ANALYSIS_FLAGS, Span::EMPTY, Value::None);
@@ -943,10 +944,9 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         }
         tb.close();
         tb.close();
-        if outcome.overlap {
-            tb.add_generated(&hf::OVERLAP, all, Value::Bool(true));
-        }
         if outcome.conflict {
+            // tshark shows these only in a reassembled PDU's segment list, where they matter.
+            tb.add_generated(&hf::OVERLAP, all, Value::Bool(true));
             tb.add_generated(&hf::OVERLAP_CONFLICT, all, Value::Bool(true));
             tb.expert(
                 Severity::Warning,

@@ -220,6 +220,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
                     Value::UInt(u64::from(sum)),
                     format!("Checksum: 0x{sum:04x} [correct]"),
                 );
+                tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(sum)));
                 tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_GOOD));
             }
             Some(r) => {
