@@ -21,6 +21,9 @@
 //! (`tcp.seq` counts from the SYN's ISN, or from one before the first segment seen), window
 //! scaling as announced in the SYNs, `tcp.stream` numbered by first appearance, a new stream for
 //! a SYN with a different ISN (or after a reset) on the same ports. Differences from tshark:
+//! a segment partly before the delivery point has its new bytes delivered and is not flagged
+//! (tshark calls it a retransmission, or out-of-order when it comes within its RTT-based
+//! threshold, which is not modelled here);
 //! the checksum is verified when the configuration says so (tshark 4.0 prints status 2,
 //! Unverified, by default); of the SEQ/ACK analysis only retransmission, lost segment,
 //! out-of-order and ACKed-unseen are reported (no RTT, bytes in flight, duplicate ACKs, window
@@ -790,7 +793,12 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         format!("Acknowledgment Number: {rel_ack}    (relative ack number)"),
     );
     tb.add_uint(&hf::ACK_RAW, tvb.span(8, 12), u64::from(ack));
-    tb.add_label(&hf::HDR_LEN, tvb.span(12, 13), Value::UInt(hl as u64), format!("{hl} bytes ({})", hl / 4));
+    tb.add_label(
+        &hf::HDR_LEN,
+        tvb.span(12, 13),
+        Value::UInt(hl as u64),
+        format!("Header Length: {hl} bytes ({})", hl / 4),
+    );
     let fsp = tvb.span(12, 14);
     let list = flags_list(flags);
     tb.open_label(
