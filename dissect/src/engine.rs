@@ -119,7 +119,16 @@ pub mod hf_frame {
         FieldDef::new("frame.time_relative", "Time since reference or first frame", FieldType::RelTime, Base::None);
     pub static INTERFACE_ID: FieldDef = FieldDef::new("frame.interface_id", "Interface id", FieldType::U32, Base::Dec);
     pub static ENCAP_TYPE: FieldDef =
-        FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec);
+        FieldDef::new("frame.encap_type", "Encapsulation type", FieldType::I32, Base::Dec).strings(&[
+            (1, "Ethernet"),
+            (7, "Raw IP"),
+            (15, "NULL/Loopback"),
+            (25, "Linux cooked-mode capture v1"),
+            (129, "Raw IPv4"),
+            (130, "Raw IPv6"),
+            (174, "OpenBSD loopback"),
+            (210, "Linux cooked-mode capture v2"),
+        ]);
     pub static LEN: FieldDef = FieldDef::new("frame.len", "Frame Length", FieldType::U32, Base::Dec);
     pub static CAP_LEN: FieldDef = FieldDef::new("frame.cap_len", "Capture Length", FieldType::U32, Base::Dec);
     pub static PROTOCOLS: FieldDef =
@@ -189,6 +198,9 @@ impl Dissector {
             tb.add(&hf_frame::COMMENT, Span::EMPTY, Value::Str(c.clone()));
         }
         tb.add(&hf_frame::INTERFACE_ID, Span::EMPTY, Value::UInt(frame.interface as u64));
+        if let Some(e) = wtap_encap(frame.linktype) {
+            tb.add(&hf_frame::ENCAP_TYPE, Span::EMPTY, Value::Int(e));
+        }
         tb.add(&hf_frame::TIME_EPOCH, Span::EMPTY, Value::Time { secs: ts.0, nanos: ts.1 });
         tb.add_generated(&hf_frame::TIME_RELATIVE, Span::EMPTY, Value::Time { secs: rel.0, nanos: rel.1 });
         tb.add(&hf_frame::NUMBER, Span::EMPTY, Value::UInt(frame.number));
@@ -227,6 +239,23 @@ impl Dissector {
         }
         p
     }
+}
+
+/// tshark's `frame.encap_type` (Wireshark's WTAP_ENCAP_* numbers) for a LINKTYPE_*; each
+/// pair was read from tshark 4.0 on a one-frame file of that link type.
+pub fn wtap_encap(linktype: u32) -> Option<i64> {
+    use crate::capture::linktype as lt;
+    Some(match linktype {
+        lt::NULL => 15,
+        lt::ETHERNET => 1,
+        lt::RAW => 7,
+        lt::LOOP => 174,
+        lt::LINUX_SLL => 25,
+        lt::IPV4 => 129,
+        lt::IPV6 => 130,
+        lt::LINUX_SLL2 => 210,
+        _ => return None,
+    })
 }
 
 fn time_sub(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
@@ -294,7 +323,12 @@ pub struct TcpProtocol {
 
 /// The application protocols that run on TCP, in heuristic order. Each protocol module adds
 /// itself here.
-pub static TCP_PROTOCOLS: &[TcpProtocol] = &[];
+pub static TCP_PROTOCOLS: &[TcpProtocol] = &[TcpProtocol {
+    name: "ctp",
+    ports: &[],
+    heuristic: Some(crate::proto::ctp::heuristic),
+    new: crate::proto::ctp::new_conversation,
+}];
 
 /// The application layer chosen for one TCP connection.
 #[derive(Default)]

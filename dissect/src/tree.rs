@@ -825,6 +825,10 @@ pub fn display_value(def: &FieldDef, v: &Value) -> String {
                 None => num,
             }
         }
+        Value::Int(n) if def.strings.is_some() => match def.string_of(*n as u64) {
+            Some(name) => format!("{} ({})", name, n),
+            None => format!("Unknown ({})", n),
+        },
         Value::Bool(b) => {
             if def.bitmask != 0 {
                 format!("{}", if *b { "Set" } else { "Not set" })

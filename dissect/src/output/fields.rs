@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::tree::{write_field_value, FieldType, Packet};
+use crate::tree::{write_field_value, FieldType, Packet, Value};
 
 /// How `-T fields` prints.
 #[derive(Debug, Clone)]
@@ -106,10 +106,13 @@ impl FieldsOptions {
                 if j > 0 {
                     line.push_str(&self.aggregator);
                 }
-                if n.def.ftype == FieldType::Protocol {
-                    line.push_str(&n.display_label());
-                } else {
-                    write_field_value(&mut line, n.def, &n.value);
+                match (n.def.ftype, &n.value) {
+                    // tshark prints a protocol by its label, a present valueless field as 1,
+                    // and empty bytes as <none>.
+                    (FieldType::Protocol, Value::None) => line.push_str(&n.display_label()),
+                    (_, Value::None) => line.push('1'),
+                    (_, Value::Bytes(b)) if b.is_empty() => line.push_str("<none>"),
+                    _ => write_field_value(&mut line, n.def, &n.value),
                 }
             }
             if let Some(q) = self.quote {
@@ -124,7 +127,7 @@ impl FieldsOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::{Base, FieldDef, Span, TreeBuilder, Value};
+    use crate::tree::{Base, FieldDef, Span, TreeBuilder};
     use std::sync::Arc;
 
     static P: FieldDef = FieldDef::proto("t", "Test");
