@@ -9,6 +9,7 @@ pub fn all() -> Vec<&'static FieldDef> {
     v.extend(crate::net::tcp::fields());
     v.extend(crate::net::udp::fields());
     v.extend(crate::proto::sctp::fields());
+    v.extend(crate::proto::ctp::fields());
     v
 }
 

@@ -1,3 +1,4 @@
 //! Protocol modules: wire types with `parse` and `emit`, and `dissect` into the tree.
 
+pub mod ctp;
 pub mod sctp;
