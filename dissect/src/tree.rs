@@ -390,11 +390,13 @@ pub mod hf {
     pub static EXPERT_GROUP: FieldDef =
         FieldDef::new("_ws.expert.group", "Group", FieldType::U32, Base::Hex).strings(GRP);
     pub static MALFORMED: FieldDef = FieldDef::proto("_ws.malformed", "Malformed Packet");
+    /// tshark's mark for a packet that stopped inside an unreassembled fragment.
+    pub static UNREASSEMBLED: FieldDef = FieldDef::proto("_ws.unreassembled", "Unreassembled Packet");
     pub static DATA: FieldDef = FieldDef::proto("data", "Data");
     pub static DATA_DATA: FieldDef = FieldDef::new("data.data", "Data", FieldType::Bytes, Base::None);
     pub static DATA_LEN: FieldDef = FieldDef::new("data.len", "Length", FieldType::U32, Base::Dec);
     pub static ALL: &[&FieldDef] =
-        &[&EXPERT, &EXPERT_MESSAGE, &EXPERT_SEVERITY, &EXPERT_GROUP, &MALFORMED, &DATA, &DATA_DATA, &DATA_LEN];
+        &[&EXPERT, &EXPERT_MESSAGE, &EXPERT_SEVERITY, &EXPERT_GROUP, &MALFORMED, &UNREASSEMBLED, &DATA, &DATA_DATA, &DATA_LEN];
 }
 
 /// A named byte buffer of a packet (the frame, a reassembled message, decrypted bytes).

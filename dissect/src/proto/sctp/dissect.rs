@@ -103,6 +103,19 @@ enum HandoffData<'a> {
     Reassembled(Arc<[u8]>, BufId),
 }
 
+/// Where a chunk is being dissected, which decides what it may touch (as tshark's `useinfo`,
+/// `ha` and `pinfo->flags.in_error_pkt` do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A chunk of the packet itself: Info text, TSN analysis, reassembly, hand-off.
+    Top,
+    /// A chunk quoted in an Unrecognized Chunk Type cause: no chunk name in Info and no TSN
+    /// analysis, but tshark still notes its TSN and reassembles it.
+    Quoted,
+    /// The packet inside a PKTDROP chunk: nothing in Info, no analysis, no reassembly.
+    Dropped,
+}
+
 /// The state of one packet's dissection.
 pub(super) struct D<'c, 'x, 'a> {
     pub ctx: &'c mut Ctx<'x>,
@@ -114,6 +127,15 @@ pub(super) struct D<'c, 'x, 'a> {
     pub assoc_dir: u8,
     pending: Option<Handoff<'a>>,
     nest: u32,
+    /// tshark's `pinfo->fragmented`: a fragment was seen and its message is not complete.
+    fragmented: bool,
+    /// Where the chunk being dissected sits.
+    mode: Mode,
+    /// The packet's first chunk (tshark reads an INIT's initiate tag from it, for any chunk).
+    first_chunk: Option<Tvb<'a>>,
+    /// tshark makes the columns read-only while it dissects a PKTDROP chunk, and they stay so
+    /// when that chunk throws.
+    info_frozen: bool,
 }
 
 impl<'c, 'x, 'a> D<'c, 'x, 'a> {
@@ -144,10 +166,12 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
         Ok(v)
     }
 
-    /// Add `len` bytes at `off` (zero bytes give an empty field, as tshark does).
+    /// Add `len` bytes at `off`. tshark still adds a field for zero bytes, whose value it shows
+    /// as `<MISSING>` (it has no data pointer), so that is its value here too.
     fn bytes(&mut self, def: &'static FieldDef, t: &Tvb, off: usize, len: usize) -> R<()> {
         let b = bytes_at(t, off, len)?;
-        self.add(def, t, off, len, Value::Bytes(b.to_vec()));
+        let v = if b.is_empty() { Value::Str("<MISSING>".into()) } else { Value::Bytes(b.to_vec()) };
+        self.add(def, t, off, len, v);
         Ok(())
     }
 
@@ -164,7 +188,9 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
     }
 
     fn info(&mut self, s: &str) {
-        self.ctx.tb.summary.info.push_str(s);
+        if !self.info_frozen {
+            self.ctx.tb.summary.info.push_str(s);
+        }
     }
 
     /// Run `f` inside an open subtree whose label is built along the way, closing it (with the
@@ -189,10 +215,12 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
     // ----- the packet -----
 
     /// The chunks of a packet from offset 12 on (tshark's `dissect_sctp_chunks`). Returns Err
-    /// where tshark throws; everything added until then stays.
-    fn chunks(&mut self, tvb: Tvb<'a>) -> R<()> {
+    /// where tshark throws; everything added until then stays. For a packet inside a PKTDROP
+    /// (`mode` Dropped) the association is still looked up, with the outer packet's ports, tag
+    /// and first chunk (`outer_first`), as tshark does.
+    fn chunks(&mut self, tvb: Tvb<'a>, mode: Mode, outer_first: Option<Tvb<'a>>) -> R<()> {
         let mut offset = 12usize;
-        let mut first: Option<Tvb<'a>> = None;
+        let mut first: Option<Tvb<'a>> = outer_first;
         let mut count = 0usize;
         while offset < tvb.len() {
             let remaining = tvb.len() - offset;
@@ -201,6 +229,9 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             let total = (((length as u32 + 3) & !3) as u16 as usize).min(remaining);
             let ct = sub(&tvb, offset, total);
             let first_ct = *first.get_or_insert(ct);
+            if mode == Mode::Top {
+                self.first_chunk = Some(first_ct);
+            }
             let ty = u8_at(&ct, 0)?;
             let flags = u8_at(&ct, 1)?;
             // The association index, per chunk (the last one is shown).
@@ -228,17 +259,50 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             self.assoc_dir = dir;
             self.ctx.st.sctp.last_assoc_index = idx;
             count += 1;
-            let r = self.chunk(ct, Some(tvb.len() - offset - total == 0 && count == 1), true);
+            let alone = (mode == Mode::Top).then_some(tvb.len() - offset - total == 0 && count == 1);
+            let r = self.chunk(ct, alone, mode);
             self.flush_handoff();
             let result = r?;
             offset += total;
             if result && offset < tvb.len() {
                 // tshark starts another SCTP item for the chunks after a DATA chunk.
                 let span = tvb.span(offset, tvb.len());
-                self.ctx.tb.reopen_proto(&hf::SCTP, span, None);
+                if mode == Mode::Top {
+                    self.ctx.tb.reopen_proto(&hf::SCTP, span, None);
+                } else {
+                    self.ctx.tb.close();
+                    self.ctx.tb.open(&hf::SCTP, span, Value::None);
+                }
             }
         }
         Ok(())
+    }
+
+    /// The packet carried in a PKTDROP chunk (tshark's `dissect_sctp_packet` with
+    /// `encapsulated` set, under `in_error_pkt`): its own header, checksum and chunks.
+    fn dropped_packet(&mut self, t: Tvb<'a>, outer_first: Option<Tvb<'a>>) -> R<()> {
+        let checksum = u32_at(&t, 8)?;
+        let sport = u16_at(&t, 0)?;
+        let dport = u16_at(&t, 2)?;
+        let vtag = u32_at(&t, 4)?;
+        let depth = self.ctx.tb.depth();
+        let label =
+            format!("Stream Control Transmission Protocol, Src Port: {sport} ({sport}), Dst Port: {dport} ({dport})");
+        self.ctx.tb.open_label(&hf::SCTP, t.all(), Value::None, label);
+        self.add(&hf::SRCPORT, &t, 0, 2, Value::UInt(sport as u64));
+        self.add(&hf::DSTPORT, &t, 2, 2, Value::UInt(dport as u64));
+        self.add(&hf::VERIFICATION_TAG, &t, 4, 4, Value::UInt(vtag as u64));
+        self.hidden(&hf::PORT, &t, 0, 2, Value::UInt(sport as u64));
+        self.hidden(&hf::PORT, &t, 2, 2, Value::UInt(dport as u64));
+        self.checksum(&t, checksum);
+        let r = self.chunks(t, Mode::Dropped, outer_first);
+        if r.is_ok() {
+            // Added last (tshark moves it after the tag; only `-V` can tell).
+            let v = self.ctx.st.sctp.last_assoc_index as u64;
+            self.generated(&hf::ASSOC_INDEX, t.span(0, 0), Value::UInt(v), None);
+        }
+        self.ctx.tb.close_to(depth);
+        r
     }
 
     /// Hand a finished user message up (after its chunk is complete in the tree).
@@ -258,21 +322,24 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
     // ----- chunks -----
 
     /// One chunk (tshark's `dissect_sctp_chunk`). `alone` is Some(whether it is the only chunk of
-    /// the packet) for chunks of the packet itself, None for a chunk quoted in an error cause.
-    /// `top` is false for quoted chunks: no Info text, TSN analysis, reassembly or hand-off.
-    /// Returns tshark's result: true when a DATA chunk ends the current SCTP item.
-    fn chunk(&mut self, ct: Tvb<'a>, alone: Option<bool>, top: bool) -> R<bool> {
+    /// the packet) for chunks of the packet itself, None otherwise. Returns tshark's result:
+    /// true when a DATA chunk ends the current SCTP item.
+    fn chunk(&mut self, ct: Tvb<'a>, alone: Option<bool>, mode: Mode) -> R<bool> {
         let ty = u8_at(&ct, 0)?;
         let flags = u8_at(&ct, 1)?;
         let length = u16_at(&ct, 2)?;
         let name = chunk_name(ty);
-        if top {
+        if mode == Mode::Top {
             self.info(&format!("{name} "));
         }
         let span = ct.all();
-        self.subtree(&hf::CHUNK, span, format!("{name} chunk"), |d, label| {
-            d.chunk_body(ct, ty, flags, length, alone, top, label)
-        })
+        let outer = self.mode;
+        self.mode = mode;
+        let r = self.subtree(&hf::CHUNK, span, format!("{name} chunk"), |d, label| {
+            d.chunk_body(ct, ty, flags, length, alone, label)
+        });
+        self.mode = outer;
+        r
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -283,7 +350,6 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
         flags: u8,
         length: u16,
         alone: Option<bool>,
-        top: bool,
         label: &mut String,
     ) -> R<bool> {
         let reported = ct.len();
@@ -337,7 +403,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             return Ok(ty == ChunkType::DATA.0);
         }
         self.add(&hf::CHUNK_LENGTH, &ct, 2, 2, Value::UInt(length as u64));
-        if length as usize > reported {
+        if length as usize > reported && self.mode != Mode::Dropped {
             self.expert(
                 Severity::Error,
                 Group::Malformed,
@@ -351,7 +417,14 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             false
         } else {
             self.nest += 1;
-            let r = self.chunk_value(ct, ty, flags, len, top, label);
+            let pktdrop = ty == ChunkType::PKTDROP.0;
+            if pktdrop {
+                self.info_frozen = true;
+            }
+            let r = self.chunk_value(ct, ty, flags, len, label);
+            if pktdrop && r.is_ok() {
+                self.info_frozen = false;
+            }
             self.nest -= 1;
             r?
         };
@@ -368,7 +441,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                     ct.span(len, len + padding),
                 );
             }
-        } else if len % 4 != 0 && top {
+        } else if len % 4 != 0 && self.mode == Mode::Top {
             self.expert(
                 Severity::Note,
                 Group::Protocol,
@@ -398,7 +471,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             ChunkType::SHUTDOWN_COMPLETE => {
                 self.tfs(&hf::SHUTDOWN_COMPLETE_T_BIT, ct, 1, 1, f, ("Tag reflected", "Tag not reflected"))
             }
-            ChunkType::PKTDROP if length >= 16 => {
+            ChunkType::PKTDROP if length >= 16 && ct.len() >= 16 => {
                 self.tfs(&hf::PCKDROP_M_BIT, ct, 1, 1, f, ("Source is a middlebox", "Source is an endhost"));
                 self.tfs(&hf::PCKDROP_B_BIT, ct, 1, 1, f, ("SCTP checksum was incorrect", "SCTP checksum was correct"));
                 self.tfs(&hf::PCKDROP_T_BIT, ct, 1, 1, f, ("Packet is truncated", "Packet is not truncated"));
@@ -417,11 +490,11 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
     }
 
     /// The chunk value by type (tshark's `dissect_*_chunk`).
-    fn chunk_value(&mut self, ct: Tvb<'a>, ty: u8, flags: u8, len: usize, top: bool, label: &mut String) -> R<bool> {
+    fn chunk_value(&mut self, ct: Tvb<'a>, ty: u8, flags: u8, len: usize, label: &mut String) -> R<bool> {
         let value = |off: usize| sub(&ct, off, len.saturating_sub(off));
         match ChunkType(ty) {
-            ChunkType::DATA => return self.data_chunk(ct, flags, len, false, top, label),
-            ChunkType::I_DATA => return self.data_chunk(ct, flags, len, true, top, label),
+            ChunkType::DATA => return self.data_chunk(ct, flags, len, false, label),
+            ChunkType::I_DATA => return self.data_chunk(ct, flags, len, true, label),
             ChunkType::INIT | ChunkType::INIT_ACK => {
                 if Self::bogus(label, len, 20) {
                     return Ok(false);
@@ -471,7 +544,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                         ct.span(12, 16),
                     );
                 }
-                if init && self.vtag != 0 && top {
+                if init && self.vtag != 0 && self.mode == Mode::Top {
                     self.expert(
                         Severity::Error,
                         Group::Protocol,
@@ -572,13 +645,22 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                 if Self::bogus(label, len, 16) {
                     return Ok(false);
                 }
+                // tshark cuts the data field out of the chunk first: past the data, that throws.
+                if ct.len() < 16 {
+                    return Err(Thrown);
+                }
                 self.uint(&hf::PKTDROP_BANDWIDTH, &ct, 4, 4)?;
                 self.uint(&hf::PKTDROP_QUEUESIZE, &ct, 8, 4)?;
                 self.uint(&hf::PKTDROP_TRUNCATED_LENGTH, &ct, 12, 2)?;
                 self.uint(&hf::PKTDROP_RESERVED, &ct, 14, 2)?;
                 if len > 16 {
-                    // tshark dissects the dropped packet when it is whole; it is shown as bytes here.
-                    self.bytes(&hf::PKTDROP_DATAFIELD, &ct, 16, len - 16)?;
+                    if flags & 4 != 0 {
+                        // T bit: the packet was truncated, so it is shown as bytes.
+                        self.bytes(&hf::PKTDROP_DATAFIELD, &ct, 16, len - 16)?;
+                    } else {
+                        let first = self.first_chunk;
+                        self.dropped_packet(sub(&ct, 16, len - 16), first)?;
+                    }
                 }
             }
             ChunkType::PAD => {
@@ -599,15 +681,8 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
     }
 
     /// DATA (RFC 4960 §3.3.1) and I-DATA (RFC 8260 §2.1).
-    fn data_chunk(
-        &mut self,
-        ct: Tvb<'a>,
-        flags: u8,
-        len: usize,
-        idata: bool,
-        top: bool,
-        label: &mut String,
-    ) -> R<bool> {
+    fn data_chunk(&mut self, ct: Tvb<'a>, flags: u8, len: usize, idata: bool, label: &mut String) -> R<bool> {
+        let mode = self.mode;
         let hdr = if idata { 20 } else { 16 };
         if Self::bogus(label, len, hdr) {
             return Ok(true);
@@ -615,7 +690,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
         let ppid = u32_at(&ct, if idata { 16 } else { 12 })?;
         let (e, b, u) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
         let raw = u32_at(&ct, 4)?;
-        let ha = if top { self.ha } else { None };
+        let ha = if mode == Mode::Top { self.ha } else { None };
         let shown = match ha.and_then(|h| self.ctx.st.sctp.halves.half_mut(h)) {
             Some(h) => {
                 if !h.started {
@@ -626,7 +701,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             }
             None => raw,
         };
-        if top {
+        if mode != Mode::Dropped {
             self.info(&format!("(TSN={shown}) "));
         }
         self.ctx.tb.set_span(ct.span(0, hdr));
@@ -705,7 +780,12 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             );
         }
         let payload = sub(&ct, hdr, len - hdr);
-        if !top {
+        if !(b && e) {
+            self.fragmented = true;
+        }
+        // tshark hands a quoted or dropped chunk's payload to the data dissector inside the
+        // chunk's tree; it is not handed up here. A dropped packet's fragments are not reassembled.
+        if mode == Mode::Dropped || (mode == Mode::Quoted && b && e) {
             return Ok(true);
         }
         if retrans.is_some() {
@@ -725,6 +805,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             self.pending = Some(Handoff { msg, data: HandoffData::Frame(payload) });
             return Ok(true);
         }
+        let hand_up = mode == Mode::Top;
         // A fragment.
         let caps = Caps { max_message: self.ctx.cfg.sctp_max_message, max_directions: self.ctx.cfg.max_flows };
         let key = MsgKey {
@@ -773,6 +854,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                 self.expert(Severity::Warning, Group::Reassemble, m, payload.all());
             }
             Outcome::Complete(m) => {
+                self.fragmented = false;
                 let id = self.ctx.tb.add_buffer("Reassembled SCTP Message", m.data.clone());
                 let total = m.data.len();
                 self.ctx.tb.open_label(
@@ -793,8 +875,10 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                     off = end;
                 }
                 self.ctx.tb.close();
-                let msg = SctpMessage { ppid: m.ppid, ..msg };
-                self.pending = Some(Handoff { msg, data: HandoffData::Reassembled(m.data, id) });
+                if hand_up {
+                    let msg = SctpMessage { ppid: m.ppid, ..msg };
+                    self.pending = Some(Handoff { msg, data: HandoffData::Reassembled(m.data, id) });
+                }
             }
         }
         Ok(true)
@@ -803,7 +887,8 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
     /// SACK, RFC 4960 §3.3.4.
     fn sack_chunk(&mut self, ct: Tvb<'a>, len: usize, label: &mut String) -> R<()> {
         let raw = u32_at(&ct, 4)?;
-        let base = self.ha.and_then(|h| self.ctx.st.sctp.halves.peer_first_tsn(h));
+        let ha = if self.mode == Mode::Top { self.ha } else { None };
+        let base = ha.and_then(|h| self.ctx.st.sctp.halves.peer_first_tsn(h));
         let cum = rel(raw, base);
         if base.is_some() {
             self.add(&hf::SACK_CUMULATIVE_TSN_ACK, &ct, 4, 4, Value::UInt(cum as u64));
@@ -1110,8 +1195,13 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             }
             ParamType::HOST_NAME_ADDRESS => {
                 let b = bytes_at(&pt, 4, vlen)?;
-                let s = b.split(|&c| c == 0).next().unwrap_or(&[]);
-                self.add(&hf::PARAMETER_HOSTNAME, &pt, 4, vlen, Value::Str(String::from_utf8_lossy(s).into_owned()));
+                // FT_STRINGZ, ASCII: up to the first NUL, each byte past 0x7f a replacement char.
+                let s: String = b
+                    .iter()
+                    .take_while(|&&c| c != 0)
+                    .map(|&c| if c < 0x80 { c as char } else { char::REPLACEMENT_CHARACTER })
+                    .collect();
+                self.add(&hf::PARAMETER_HOSTNAME, &pt, 4, vlen, Value::Str(s));
                 let text: String = format_text(b).chars().take(vlen).collect();
                 label.push_str(&format!(" (Hostname: {text})"));
             }
@@ -1311,7 +1401,8 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                 self.parameter(info, None, true)?;
             }
             6 => {
-                self.chunk(info, None, false)?;
+                let mode = if self.mode == Mode::Dropped { Mode::Dropped } else { Mode::Quoted };
+                self.chunk(info, None, mode)?;
                 let t = u8_at(&info, 0)?;
                 let n = vals(hf::CHUNK_TYPE_VALS, t as u64).unwrap_or("unknown");
                 label.push_str(&format!(" (Type: {t} ({n}))"));
@@ -1453,7 +1544,21 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         Some(format!("Stream Control Transmission Protocol, Src Port: {sport} ({sport}), Dst Port: {dport} ({dport})")),
     );
     let assoc_index = ctx.st.sctp.last_assoc_index;
-    let mut d = D { ctx, sport, dport, vtag, ha, assoc_index, assoc_dir: 0, pending: None, nest: 0 };
+    let mut d = D {
+        ctx,
+        sport,
+        dport,
+        vtag,
+        ha,
+        assoc_index,
+        assoc_dir: 0,
+        pending: None,
+        nest: 0,
+        fragmented: false,
+        mode: Mode::Top,
+        first_chunk: None,
+        info_frozen: false,
+    };
     d.add(&hf::SRCPORT, &tvb, 0, 2, Value::UInt(sport as u64));
     d.add(&hf::DSTPORT, &tvb, 2, 2, Value::UInt(dport as u64));
     d.add(&hf::VERIFICATION_TAG, &tvb, 4, 4, Value::UInt(vtag as u64));
@@ -1468,16 +1573,36 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         );
     }
     d.checksum(&tvb, checksum);
-    let r = d.chunks(tvb);
-    let D { ctx, .. } = d;
+    let r = d.chunks(tvb, Mode::Top, None);
+    let D { ctx, fragmented, info_frozen, .. } = d;
     match r {
         Ok(()) => {
             let mut n = Node::new(&hf::ASSOC_INDEX, tvb.span(0, 0), Value::UInt(ctx.st.sctp.last_assoc_index as u64));
             n.generated = true;
             ctx.tb.insert_top_child(top, 3, n);
         }
+        Err(Thrown) if fragmented => {
+            // tshark does not call a packet malformed when it stops inside a fragment.
+            if !info_frozen {
+                ctx.tb.summary.info.push_str("[BoundErrorUnreassembled Packet]");
+            }
+            ctx.tb.reopen_proto(
+                &crate::tree::hf::UNREASSEMBLED,
+                tvb.span(0, 0),
+                Some("[BoundError Unreassembled Packet: SCTP]".into()),
+            );
+            ctx.tb.expert(
+                Severity::Note,
+                Group::Reassemble,
+                "Unreassembled fragment (change preferences to enable reassembly)",
+                tvb.span(0, 0),
+            );
+            ctx.tb.close_to(0);
+        }
         Err(Thrown) => {
-            ctx.tb.summary.info.push_str("[Malformed Packet]");
+            if !info_frozen {
+                ctx.tb.summary.info.push_str("[Malformed Packet]");
+            }
             ctx.tb.malformed(malformed_msg, tvb.all());
         }
     }
@@ -1505,23 +1630,25 @@ impl D<'_, '_, '_> {
         let (crc_ok, adler_ok) = (value == crc, value == adler);
         let one = |d: &mut Self, kind: &str, computed: u32| {
             let ok = value == computed;
-            let verdict = if ok { "[correct]".to_string() } else { format!("[incorrect, should be 0x{computed:08x}]") };
-            d.add_label(
-                &hf::CHECKSUM,
-                tvb,
-                8,
-                4,
-                Value::UInt(value as u64),
-                format!("Checksum ({kind}): 0x{value:08x} {verdict}"),
-            );
-            let mut n = Node::new(&hf::CHECKSUM_STATUS, span, Value::UInt(ok as u64));
-            n.generated = true;
-            n.label = Some(format!("Checksum Status: {}", if ok { "Good" } else { "Bad" }));
+            let label = if ok {
+                format!("Checksum ({kind}): 0x{value:08x} [correct]")
+            } else {
+                format!("Checksum ({kind}): 0x{value:08x} incorrect, should be 0x{computed:08x}")
+            };
+            let mut n = Node::new(&hf::CHECKSUM, span, Value::UInt(value as u64));
+            n.label = Some(label);
             d.ctx.tb.open_node(n);
             if !ok {
-                d.expert(Severity::Error, Group::Checksum, "Bad SCTP checksum.", span);
+                d.expert(
+                    Severity::Error,
+                    Group::Checksum,
+                    format!("Bad SCTP checksum. [should be 0x{computed:08x}]"),
+                    span,
+                );
             }
             d.ctx.tb.close();
+            let label = format!("Checksum Status: {}", if ok { "Good" } else { "Bad" });
+            d.generated(&hf::CHECKSUM_STATUS, span, Value::UInt(ok as u64), Some(label));
         };
         if adler_ok && !crc_ok {
             one(self, "Adler", adler);

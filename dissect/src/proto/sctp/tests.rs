@@ -198,22 +198,30 @@ pub(super) fn one(bytes: &[u8], n: u64, st: &mut State) -> Packet {
     dissect_one(&f, &Config::default(), st)
 }
 
-/// A field's values in a packet, as tshark's `-T fields` prints them (comma-joined; a field
-/// with no value, FT_NONE, prints as "1").
+/// A field's values in a packet, as tshark's `-T fields` prints them: comma-joined; a field
+/// with no value (FT_NONE) prints as "1"; strings have tab, CR, LF, backspace and form feed escaped.
 pub(super) fn fv(p: &Packet, abbrev: &str) -> String {
     p.values(abbrev)
         .iter()
-        .map(
-            |n| {
-                if n.def.ftype == crate::tree::FieldType::None {
-                    "1".to_string()
-                } else {
-                    field_value(n.def, &n.value)
-                }
-            },
-        )
+        .map(|n| {
+            if n.def.ftype == crate::tree::FieldType::None {
+                "1".to_string()
+            } else if let crate::tree::Value::Str(s) = &n.value {
+                s.replace('\t', "\\t")
+                    .replace('\r', "\\r")
+                    .replace('\n', "\\n")
+                    .replace('\u{8}', "\\b")
+                    .replace('\u{c}', "\\f")
+            } else {
+                field_value(n.def, &n.value)
+            }
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
 
+mod aiortc;
+mod generated;
+mod reassembly;
+mod roundtrip;
 mod tshark;
