@@ -1294,3 +1294,30 @@ fn roundtrip_strategy_covers_each_arm() {
     }
     assert_eq!(seen.len(), 17, "{seen:?}");
 }
+
+#[test]
+fn resynchronises_after_bytes_that_are_not_frames() {
+    // Junk between two frames, with an 'A' whose version does not match the connection's.
+    let mut t = Tcp::new(40_021, 6_011);
+    t.send(true, AUTH_UN_PW);
+    let junk = b"xyzA\x09\x09zz";
+    let n = t.send(true, &[&junk[..], &ctrl(0, Command::PING, vec![])].concat());
+    let ps = t.run(Config::default());
+    let p = pkt(&ps, n);
+    assert_eq!(strs(p, "ctp.cmd"), vec!["PING"]);
+    assert_eq!(p.bytes(p.find("data.data").unwrap().span), junk);
+}
+
+#[test]
+fn reserved_byte_and_version_change_are_noted() {
+    let mut t = Tcp::new(40_022, 6_012);
+    t.send(true, AUTH_UN_PW);
+    let mut a = ack(0, Status::OK);
+    a[5] = 0x80; // reserved
+    a[2] = 1; // version 1.1
+    let n = t.send(false, &a);
+    let ps = t.run(Config::default());
+    assert!(flagged(&ps, n, "Reserved byte is 0x80, not 0"));
+    assert!(flagged(&ps, n, "Version 1.1 differs from version 1.0 seen earlier"));
+    assert_eq!(ctp_values(pkt(&ps, n), "ctp.version"), vec![Value::UInt(0x0101)]);
+}
