@@ -210,6 +210,45 @@ pub fn tcp_reorder(seed: u64) -> Result<CorpusFile, CorpusError> {
     })
 }
 
+/// `tcp-ipv6.pcapng`: a TCP conversation over IPv6 (RFC 8200), MSS 1220 (the IPv6 minimum MTU of
+/// 1280 less the 40-byte IPv6 and 20-byte TCP headers), closed by the server.
+pub fn tcp_ipv6(seed: u64) -> Result<CorpusFile, CorpusError> {
+    let mut rng = Prng::derive(seed, "tcp-ipv6");
+    let client = Endpoint::new(rng.mac(), TCP6_CLIENT.into(), ephemeral(&mut rng));
+    let server = Endpoint::new(rng.mac(), TCP6_SERVER.into(), TCP_SERVER_PORT);
+    let cfg = tcp_config(&mut rng, 1220, Link::Ethernet, 800_000);
+    let mut t = TcpConv::new(client, server, cfg)?;
+    t.handshake()?;
+    t.send(Dir::ToServer, &rng.text(400))?;
+    t.ack(Dir::ToClient)?;
+    t.send(Dir::ToClient, &rng.text(3000))?;
+    t.ack(Dir::ToServer)?;
+    t.send_split(Dir::ToServer, &rng.text(60), &[20])?;
+    t.send(Dir::ToClient, &rng.text(1500))?;
+    t.ack(Dir::ToServer)?;
+    // The server closes: FIN, the client's ACK, the client's FIN, the last ACK.
+    t.fin(Dir::ToClient)?;
+    t.ack(Dir::ToServer)?;
+    t.fin(Dir::ToServer)?;
+    t.ack(Dir::ToClient)?;
+    let (bytes, n) = single_interface(Link::Ethernet, TSRESOL_USEC, t.into_frames())?;
+    Ok(CorpusFile {
+        name: "tcp-ipv6.pcapng",
+        description: format!(
+            "IPv6 TCP conversation {TCP6_CLIENT} -> [{TCP6_SERVER}]:{TCP_SERVER_PORT}, MSS 1220: \
+             three-way handshake, a 400-byte request, a 3000-byte response in 3 segments \
+             (1220, 1220, 560), a 60-byte request split at offset 20, a 1500-byte response in 2 \
+             segments; the server closes (FIN, ACK, FIN, ACK). Ethernet, microsecond timestamps."
+        ),
+        frames: n,
+        bytes,
+    })
+}
+
+/// Addresses of the IPv6 TCP conversation (RFC 3849 documentation prefix).
+pub const TCP6_CLIENT: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0x10, 0, 0, 0, 0x10);
+pub const TCP6_SERVER: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0x20, 0, 0, 0, 0x20);
+
 /// `ipv6-frag.pcapng`: fragmented UDP over IPv6 and IPv4, Router Alert in both.
 pub fn ipv6_frag(seed: u64) -> Result<CorpusFile, CorpusError> {
     let mut rng = Prng::derive(seed, "ipv6-frag");
@@ -254,7 +293,10 @@ pub fn ipv6_frag(seed: u64) -> Result<CorpusFile, CorpusError> {
     })
 }
 
-/// `mixed-links.pcapng`: interfaces of several link types, and a packet comment.
+/// Interface index in the SLL2 headers of `mixed-links.pcapng`.
+pub const MIXED_SLL2_IFINDEX: u32 = 3;
+
+/// `mixed-links.pcapng`: interfaces of several link types, and packet comments.
 pub fn mixed_links(seed: u64) -> Result<CorpusFile, CorpusError> {
     let mut rng = Prng::derive(seed, "mixed-links");
     let start = start_time(&mut rng);
@@ -263,6 +305,8 @@ pub fn mixed_links(seed: u64) -> Result<CorpusFile, CorpusError> {
         (Link::Vlan { id: rng.range(2, 4000) as u16, pcp: 0 }, TSRESOL_NSEC),
         (Link::Sll, TSRESOL_USEC),
         (Link::Null, TSRESOL_NSEC),
+        (Link::Sll2 { ifindex: MIXED_SLL2_IFINDEX }, TSRESOL_USEC),
+        (Link::Raw, TSRESOL_NSEC),
     ];
     let mut ifaces = Vec::new();
     for (k, (link, tsresol)) in links.into_iter().enumerate() {
@@ -297,24 +341,26 @@ pub fn mixed_links(seed: u64) -> Result<CorpusFile, CorpusError> {
     let (bytes, n) = pcapng(&ifaces)?;
     Ok(CorpusFile {
         name: "mixed-links.pcapng",
-        description: "Four interfaces: Ethernet (us), Ethernet with an 802.1Q tag (ns), Linux SLL (us), \
-             NULL/loopback (ns). On each: one IPv4 and one IPv6 UDP datagram, then a short IPv4 TCP \
-             conversation (handshake, 20 bytes, ACK, FIN teardown); interfaces interleaved in time. \
+        description: format!(
+            "Six interfaces: Ethernet (us), Ethernet with an 802.1Q tag (ns), Linux SLL (us), \
+             NULL/loopback (ns), Linux SLL2 with interface index {MIXED_SLL2_IFINDEX} (us), raw IP \
+             (LINKTYPE_RAW 101, ns). On each: one IPv4 and one IPv6 UDP datagram, then a short IPv4 \
+             TCP conversation (handshake, 20 bytes, ACK, FIN teardown); interfaces interleaved in time. \
              Two packets carry opt_comment."
-            .to_string(),
+        ),
         frames: n,
         bytes,
     })
 }
 
-/// `sctp-assoc.pcapng` and `sctp-udp-encap.pcapng`.
+/// `sctp-assoc.pcapng`, `sctp-udp-encap.pcapng` and `sctp-ipv6.pcapng`.
 pub fn sctp_files(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
     sctp::corpus_files(seed)
 }
 
 /// Every corpus file for `seed`, in a fixed order.
 pub fn generate(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
-    let mut out = vec![tcp_basic(seed)?, tcp_reorder(seed)?, ipv6_frag(seed)?];
+    let mut out = vec![tcp_basic(seed)?, tcp_reorder(seed)?, tcp_ipv6(seed)?, ipv6_frag(seed)?];
     out.extend(sctp_files(seed)?);
     out.push(mixed_links(seed)?);
     Ok(out)

@@ -8,12 +8,14 @@ use std::io::Cursor;
 use dissect::capture::CaptureReader;
 use fuzzgen::corpus::{generate, readme};
 
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 8] = [
     "tcp-basic.pcapng",
     "tcp-reorder.pcapng",
+    "tcp-ipv6.pcapng",
     "ipv6-frag.pcapng",
     "sctp-assoc.pcapng",
     "sctp-udp-encap.pcapng",
+    "sctp-ipv6.pcapng",
     "mixed-links.pcapng",
 ];
 
@@ -161,7 +163,7 @@ fn tshark_sees_the_intended_irregularities() {
     // the SCTP association, directly over IP and over UDP: chunk types per packet (RFC 9260
     // §3.2), one SACK with a gap block, one with a duplicate TSN, three DATA chunks with U set
     let want_types = "1 2 10 11 0 3 0 0 0 3 0 0 3 0,0,0 3,0 3 0 0 3 0 0 3 4 5 4 5 7 8 14";
-    for (name, udp) in [("sctp-assoc.pcapng", false), ("sctp-udp-encap.pcapng", true)] {
+    for (name, udp) in [("sctp-assoc.pcapng", false), ("sctp-udp-encap.pcapng", true), ("sctp-ipv6.pcapng", false)] {
         let p = dir.join(name);
         let out = common::run_tshark(&[
             "-r",
@@ -206,7 +208,10 @@ fn corpus_checksums_are_valid() {
             let sliced = match fr.linktype {
                 1 => SlicedPacket::from_ethernet(&fr.data),
                 113 => SlicedPacket::from_linux_sll(&fr.data),
+                // SLL2: a 20-byte header, then the IP packet
+                276 => SlicedPacket::from_ip(&fr.data[20..]),
                 0 => SlicedPacket::from_ip(&fr.data[4..]),
+                101 => SlicedPacket::from_ip(&fr.data),
                 lt => panic!("{}: unexpected link type {lt}", f.name),
             }
             .unwrap_or_else(|e| panic!("{} frame {}: {e}", f.name, fr.number));
@@ -249,4 +254,56 @@ fn corpus_checksums_are_valid() {
         }
     }
     assert!(checked.0 > 50 && checked.1 > 50, "too little was checked: {checked:?}");
+}
+
+/// The IPv6 files and the SLL2 and raw interfaces, as tshark decodes them.
+#[test]
+fn tshark_reads_ipv6_and_link_variants() {
+    if !common::tshark() {
+        return;
+    }
+    let dir = common::temp_path("corpus-variants");
+    fuzzgen::corpus::write_corpus(&dir, 1).unwrap();
+    let fields = |name: &str, args: &[&str]| {
+        let p = dir.join(name);
+        let mut a = vec!["-r", p.to_str().unwrap(), "-T", "fields", "-E", "separator=|"];
+        a.extend_from_slice(args);
+        common::run_tshark(&a)
+    };
+
+    // TCP over IPv6: payload lengths per frame, flags, and nothing tshark finds irregular
+    let out = fields(
+        "tcp-ipv6.pcapng",
+        &["-e", "ipv6.src", "-e", "tcp.len", "-e", "tcp.flags.str", "-e", "tcp.analysis.flags"],
+    );
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('|').collect()).collect();
+    assert!(rows.iter().all(|r| r[0] == "2001:db8:0:10::10" || r[0] == "2001:db8:0:20::20"), "{out}");
+    let lens: Vec<&str> = rows.iter().map(|r| r[1]).collect();
+    assert_eq!(lens.join(" "), "0 0 0 400 0 1220 1220 560 0 20 40 1220 280 0 0 0 0 0");
+    let syn_fin: Vec<&str> = rows.iter().map(|r| r[2]).filter(|f| f.contains('S') || f.contains('F')).collect();
+    assert_eq!(syn_fin.len(), 4, "SYN, SYN-ACK, two FINs: {syn_fin:?}");
+    assert!(rows.iter().all(|r| r[3].is_empty()), "tcp.analysis.flags set:\n{out}");
+
+    // SCTP over IPv6: both address lists, Supported Address Types in the INIT only
+    let out = fields(
+        "sctp-ipv6.pcapng",
+        &["-e", "sctp.chunk_type", "-e", "sctp.parameter_ipv6_address", "-e", "sctp.parameter_supported_address_type"],
+    );
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('|').collect()).collect();
+    assert_eq!(rows[0], vec!["1", "2001:db8:0:1::70,2001:db8:0:3::70", "6"]);
+    assert_eq!(rows[1], vec!["2", "2001:db8:0:2::80,2001:db8:0:4::80", ""]);
+    assert!(rows[2..].iter().all(|r| r[1].is_empty() && r[2].is_empty()));
+
+    // mixed-links: six interfaces of ten frames each; SLL2 decoded as sll with its ifindex, raw
+    // as raw:ip / raw:ipv6
+    let out = fields("mixed-links.pcapng", &["-e", "frame.interface_id", "-e", "frame.protocols", "-e", "sll.ifindex"]);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('|').collect()).collect();
+    for id in 0..6 {
+        assert_eq!(rows.iter().filter(|r| r[0] == id.to_string()).count(), 10, "interface {id}");
+    }
+    let sll2: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "4").collect();
+    let raw: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "5").collect();
+    assert!(sll2.iter().all(|r| r[1].starts_with("sll:ethertype:ip") && r[2] == "3"), "{out}");
+    assert!(raw.iter().all(|r| r[1].starts_with("raw:ip")), "{out}");
+    assert_eq!(raw.iter().filter(|r| r[1].starts_with("raw:ipv6:udp")).count(), 1, "{out}");
 }

@@ -2,8 +2,8 @@
 //!
 //! Layering, bottom up:
 //! - [`Link`] puts a link header in front of an IP packet: Ethernet II (IEEE 802.3 §3.2.6),
-//!   Ethernet with an IEEE 802.1Q tag, Linux cooked capture (SLL), BSD loopback (NULL) or nothing
-//!   (RAW).
+//!   Ethernet with an IEEE 802.1Q tag, Linux cooked capture v1 (SLL) or v2 (SLL2), BSD loopback
+//!   (NULL) or nothing (RAW).
 //! - [`ip_packets`] makes IPv4 (RFC 791) or IPv6 (RFC 8200) packets around a transport segment,
 //!   with an optional Router Alert (IPv4 option 148, RFC 2113; IPv6 hop-by-hop option 5,
 //!   RFC 2711) and optional fragmentation into N fragments (RFC 791 §2.3 and §3.2; RFC 8200 §4.5).
@@ -97,11 +97,19 @@ pub enum Link {
     Vlan { id: u16, pcp: u8 },
     /// Linux cooked capture v1, LINKTYPE_LINUX_SLL (113); the sender's MAC as its address.
     Sll,
+    /// Linux cooked capture v2, LINKTYPE_LINUX_SLL2 (276): the 20-byte header with the
+    /// capturing interface's index; the sender's MAC as its address.
+    Sll2 { ifindex: u32 },
     /// BSD loopback: a 4-byte address family in little-endian host order, LINKTYPE_NULL (0).
     Null,
     /// The bare IP packet, LINKTYPE_RAW (101).
     Raw,
 }
+
+/// `ARPHRD_ETHER`, the Linux hardware type of an Ethernet interface (SLL and SLL2 `hatype`).
+pub const ARPHRD_ETHER: u16 = 1;
+/// `PACKET_HOST`, the SLL/SLL2 packet type of a packet addressed to the capturing host.
+pub const PACKET_HOST: u8 = 0;
 
 /// BSD `AF_INET`.
 pub const NULL_AF_INET: u32 = 2;
@@ -115,6 +123,7 @@ impl Link {
         match self {
             Link::Ethernet | Link::Vlan { .. } => linktype::ETHERNET,
             Link::Sll => linktype::LINUX_SLL,
+            Link::Sll2 { .. } => linktype::LINUX_SLL2,
             Link::Null => linktype::NULL,
             Link::Raw => linktype::RAW,
         }
@@ -152,6 +161,19 @@ impl Link {
                     protocol_type: LinuxSllProtocolType::EtherType(ether_type),
                 };
                 out.extend_from_slice(&sll.to_bytes());
+            }
+            Link::Sll2 { ifindex } => {
+                // LINKTYPE_LINUX_SLL2 (tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html), all fields
+                // big-endian: protocol type (2), reserved (2, zero), interface index (4), ARPHRD_
+                // type (2), packet type (1), address length (1), address (8, zero-padded).
+                out.extend_from_slice(&ether_type.0.to_be_bytes());
+                out.extend_from_slice(&[0, 0]);
+                out.extend_from_slice(&ifindex.to_be_bytes());
+                out.extend_from_slice(&ARPHRD_ETHER.to_be_bytes());
+                out.push(PACKET_HOST);
+                out.push(6);
+                out.extend_from_slice(&src_mac);
+                out.extend_from_slice(&[0, 0]);
             }
             Link::Null => {
                 let af = if v6 { NULL_AF_INET6 } else { NULL_AF_INET };
@@ -441,6 +463,20 @@ mod tests {
         assert_eq!(&sll[..16], &[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00]);
         let s = SlicedPacket::from_linux_sll(&sll).unwrap();
         assert!(matches!(s.net, Some(NetSlice::Ipv4(_))));
+
+        // SLL2: protocol 0x0800, reserved, ifindex 7, hatype 1, pkttype 0, halen 6, address;
+        // the layout tshark decodes in `dissect`'s SLL2 link test
+        let sll2 = Link::Sll2 { ifindex: 7 }.wrap(A, B, &ip).unwrap();
+        assert_eq!(&sll2[..20], &[0x08, 0x00, 0, 0, 0, 0, 0, 7, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(&sll2[20..], &ip[..]);
+        assert_eq!(Link::Sll2 { ifindex: 7 }.linktype(), 276);
+        let ip6 =
+            ip_packets(Ipv6Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into(), 17, &[0; 8], &IpOptions::default())
+                .unwrap()
+                .remove(0);
+        assert_eq!(&Link::Sll2 { ifindex: 1 }.wrap(A, B, &ip6).unwrap()[..2], &[0x86, 0xdd]);
+        assert_eq!(Link::Raw.wrap(A, B, &ip6).unwrap(), ip6);
+        assert_eq!(Link::Raw.linktype(), 101);
 
         assert_eq!(&Link::Null.wrap(A, B, &ip).unwrap()[..4], &[2, 0, 0, 0]);
         assert_eq!(Link::Raw.wrap(A, B, &ip).unwrap(), ip);

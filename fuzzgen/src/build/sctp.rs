@@ -18,7 +18,7 @@
 //! - The CRC32c (§6.8, Appendix A) comes from `dissect::proto::sctp`'s packet `emit`.
 
 use std::collections::BTreeSet;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use dissect::proto::sctp::{Chunk, CommonHeader, Data, GapBlock, Init, Packet, Param, Sack};
 
@@ -59,6 +59,11 @@ pub struct SctpConfig {
     pub max_fragment: usize,
     /// The State Cookie the server sends in INIT ACK and the client echoes.
     pub cookie: Vec<u8>,
+    /// Transport addresses each side lists in its INIT / INIT ACK as IPv4 or IPv6 Address
+    /// parameters (RFC 9260 §3.3.2.1, §5.1.2: a multi-homed endpoint announces its addresses);
+    /// empty lists send none, and the packet's source address alone is used.
+    pub client_addrs: Vec<IpAddr>,
+    pub server_addrs: Vec<IpAddr>,
     pub encap: Encap,
     pub link: Link,
     /// IP-layer template; `ident` is the first IPv4 identification of each side.
@@ -160,6 +165,17 @@ impl Side {
     }
 }
 
+/// IPv4 Address (5) and IPv6 Address (6) parameters, RFC 9260 §3.3.2.1.
+fn address_params(addrs: &[IpAddr]) -> Vec<Param<'static>> {
+    addrs
+        .iter()
+        .map(|a| match a {
+            IpAddr::V4(v) => Param::Ipv4(*v),
+            IpAddr::V6(v) => Param::Ipv6(*v),
+        })
+        .collect()
+}
+
 /// An SCTP association between a client (the initiator) and a server.
 pub struct SctpAssoc {
     pub client: Endpoint,
@@ -219,27 +235,32 @@ impl SctpAssoc {
         }
     }
 
-    /// INIT, INIT ACK (with the State Cookie), COOKIE ECHO, COOKIE ACK.
+    /// INIT, INIT ACK (with the State Cookie), COOKIE ECHO, COOKIE ACK. The INIT carries the
+    /// client's address parameters then Supported Address Types; the INIT ACK the server's
+    /// address parameters then the State Cookie (RFC 9260 §3.3.2, §3.3.3).
     pub fn associate(&mut self) -> Result<(), BuildError> {
         let streams = self.cfg.streams;
-        let addrs = self.supported_addresses();
+        let mut params = address_params(&self.cfg.client_addrs);
+        params.push(Param::SupportedAddressTypes(self.supported_addresses()));
         let init = Chunk::Init(Init {
             initiate_tag: self.cfg.client_tag,
             a_rwnd: self.cfg.a_rwnd,
             outbound_streams: streams,
             inbound_streams: streams,
             initial_tsn: self.cfg.client_initial_tsn,
-            params: vec![Param::SupportedAddressTypes(addrs)],
+            params,
         });
         self.emit(Dir::ToServer, &[init])?;
         let cookie = self.cfg.cookie.clone();
+        let mut params = address_params(&self.cfg.server_addrs);
+        params.push(Param::StateCookie(&cookie));
         let init_ack = Chunk::InitAck(Init {
             initiate_tag: self.cfg.server_tag,
             a_rwnd: self.cfg.a_rwnd,
             outbound_streams: streams,
             inbound_streams: streams,
             initial_tsn: self.cfg.server_initial_tsn,
-            params: vec![Param::StateCookie(&cookie)],
+            params,
         });
         self.emit(Dir::ToClient, &[init_ack])?;
         self.emit(Dir::ToServer, &[Chunk::CookieEcho { cookie: &cookie }])?;
@@ -407,6 +428,11 @@ impl SctpAssoc {
         &self.frames
     }
 
+    /// The frames built so far, leaving none behind (to write them out as they are made).
+    pub fn take_frames(&mut self) -> Vec<Frame> {
+        std::mem::take(&mut self.frames)
+    }
+
     pub fn into_frames(self) -> Vec<Frame> {
         self.frames
     }
@@ -416,12 +442,27 @@ impl SctpAssoc {
 /// user data shows as `data`.
 pub const CORPUS_SCTP_PORT: u16 = 5003;
 
-/// The scenario both SCTP corpus files share.
-fn corpus_assoc(seed: u64, label: &str, encap: Encap) -> Result<Vec<Frame>, CorpusError> {
+/// Addresses of the IPv6 corpus association: each side is multi-homed and lists both of its
+/// addresses in INIT / INIT ACK, the first being the one its packets come from.
+pub const CORPUS_V6_CLIENT: [Ipv6Addr; 2] =
+    [Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, 0x70), Ipv6Addr::new(0x2001, 0xdb8, 0, 3, 0, 0, 0, 0x70)];
+pub const CORPUS_V6_SERVER: [Ipv6Addr; 2] =
+    [Ipv6Addr::new(0x2001, 0xdb8, 0, 2, 0, 0, 0, 0x80), Ipv6Addr::new(0x2001, 0xdb8, 0, 4, 0, 0, 0, 0x80)];
+
+/// The scenario the SCTP corpus files share; `v6` runs it between [`CORPUS_V6_CLIENT`] and
+/// [`CORPUS_V6_SERVER`] with their addresses listed in INIT and INIT ACK.
+fn corpus_assoc(seed: u64, label: &str, encap: Encap, v6: bool) -> Result<Vec<Frame>, CorpusError> {
     use crate::rng::Prng;
     let mut rng = Prng::derive(seed, label);
-    let client = Endpoint::new(rng.mac(), IpAddr::from([192, 0, 2, 70]), rng.range(49152, 65535) as u16);
-    let server = Endpoint::new(rng.mac(), IpAddr::from([198, 51, 100, 80]), CORPUS_SCTP_PORT);
+    let (cip, sip, client_addrs, server_addrs) = if v6 {
+        let c: Vec<IpAddr> = CORPUS_V6_CLIENT.iter().map(|a| IpAddr::V6(*a)).collect();
+        let s: Vec<IpAddr> = CORPUS_V6_SERVER.iter().map(|a| IpAddr::V6(*a)).collect();
+        (c[0], s[0], c, s)
+    } else {
+        (IpAddr::from([192, 0, 2, 70]), IpAddr::from([198, 51, 100, 80]), Vec::new(), Vec::new())
+    };
+    let client = Endpoint::new(rng.mac(), cip, rng.range(49152, 65535) as u16);
+    let server = Endpoint::new(rng.mac(), sip, CORPUS_SCTP_PORT);
     let start =
         crate::pcap::Timestamp::new(1_580_000_000 + rng.range(0, 100_000_000), (rng.range(0, 999_999) * 1000) as u32);
     let cfg = SctpConfig {
@@ -433,6 +474,8 @@ fn corpus_assoc(seed: u64, label: &str, encap: Encap) -> Result<Vec<Frame>, Corp
         streams: 4,
         max_fragment: 1200,
         cookie: rng.bytes(32),
+        client_addrs,
+        server_addrs,
         encap,
         link: Link::Ethernet,
         ip: IpOptions { ident: u32::from(rng.u16()), ..IpOptions::default() },
@@ -489,10 +532,10 @@ const SCENARIO: &str = "INIT, INIT ACK with a 32-byte State Cookie, COOKIE ECHO,
     Ack Block) and then sent twice (SACK with a duplicate TSN); HEARTBEAT/HEARTBEAT ACK both ways; SHUTDOWN, \
     SHUTDOWN ACK, SHUTDOWN COMPLETE. PPID 0, correct CRC32c.";
 
-/// `sctp-assoc.pcapng` and `sctp-udp-encap.pcapng`.
+/// `sctp-assoc.pcapng`, `sctp-udp-encap.pcapng` and `sctp-ipv6.pcapng`.
 pub fn corpus_files(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
     use crate::pcap::TSRESOL_NSEC;
-    let direct = corpus_assoc(seed, "sctp-assoc", Encap::Ip)?;
+    let direct = corpus_assoc(seed, "sctp-assoc", Encap::Ip, false)?;
     let (bytes, n) = crate::corpus::single_interface(Link::Ethernet, TSRESOL_NSEC, direct)?;
     let a = CorpusFile {
         name: "sctp-assoc.pcapng",
@@ -500,7 +543,7 @@ pub fn corpus_files(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
         frames: n,
         bytes,
     };
-    let udp = corpus_assoc(seed, "sctp-udp-encap", Encap::UDP)?;
+    let udp = corpus_assoc(seed, "sctp-udp-encap", Encap::UDP, false)?;
     let (bytes, n) = crate::corpus::single_interface(Link::Ethernet, TSRESOL_NSEC, udp)?;
     let b = CorpusFile {
         name: "sctp-udp-encap.pcapng",
@@ -511,7 +554,21 @@ pub fn corpus_files(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
         frames: n,
         bytes,
     };
-    Ok(vec![a, b])
+    let v6 = corpus_assoc(seed, "sctp-ipv6", Encap::Ip, true)?;
+    let (bytes, n) = crate::corpus::single_interface(Link::Ethernet, TSRESOL_NSEC, v6)?;
+    let [c0, c1] = CORPUS_V6_CLIENT;
+    let [s0, s1] = CORPUS_V6_SERVER;
+    let c = CorpusFile {
+        name: "sctp-ipv6.pcapng",
+        description: format!(
+            "The same scenario over IPv6, {c0} -> {s0} port {CORPUS_SCTP_PORT}, both ends multi-homed: \
+             the INIT lists IPv6 Address parameters {c0} and {c1} (then Supported Address Types: IPv6), \
+             the INIT ACK {s0} and {s1} (then the State Cookie). {SCENARIO}"
+        ),
+        frames: n,
+        bytes,
+    };
+    Ok(vec![a, b, c])
 }
 
 #[cfg(test)]
@@ -532,6 +589,8 @@ mod tests {
             streams: 3,
             max_fragment: 100,
             cookie: b"a state cookie, 28 bytes....".to_vec(),
+            client_addrs: Vec::new(),
+            server_addrs: Vec::new(),
             encap,
             link: Link::Ethernet,
             ip: IpOptions::default(),
@@ -598,6 +657,43 @@ mod tests {
             assert_eq!(&p[2][14..16], &[0, 32]);
             assert_eq!(&p[2][16..44], b"a state cookie, 28 bytes....");
         }
+    }
+
+    #[test]
+    fn address_parameters_in_init_and_init_ack() {
+        let c: IpAddr = "2001:db8::1".parse().unwrap();
+        let s: IpAddr = "2001:db8::2".parse().unwrap();
+        let mut a = assoc(Encap::Ip);
+        a.client.ip = c;
+        a.server.ip = s;
+        a.cfg.client_addrs = vec![c, IpAddr::from([192, 0, 2, 9])];
+        a.cfg.server_addrs = vec![s];
+        a.associate().unwrap();
+        let p: Vec<Vec<u8>> = a
+            .frames()
+            .iter()
+            .map(|f| {
+                let sl = SlicedPacket::from_ethernet(&f.data).unwrap();
+                let Some(NetSlice::Ipv6(ip)) = &sl.net else { panic!("not IPv6") };
+                assert_eq!(ip.header().next_header().0, 132);
+                ip.payload().payload.to_vec()
+            })
+            .collect();
+        // INIT: fixed part (16 + 4 header) then IPv6 Address (type 6, length 20), IPv4 Address
+        // (type 5, length 8), Supported Address Types (type 12, length 6 + 2 padding): RFC 9260
+        // §3.3.2.1
+        let init = &p[0][12..];
+        assert_eq!(&init[20..24], &[0, 6, 0, 20]);
+        assert_eq!(&init[24..40], &"2001:db8::1".parse::<Ipv6Addr>().unwrap().octets());
+        assert_eq!(&init[40..52], &[0, 5, 0, 8, 192, 0, 2, 9, 0, 12, 0, 6]);
+        assert_eq!(&init[52..56], &[0, 6, 0, 0]);
+        // the chunk length leaves out the last parameter's padding (RFC 9260 §3.2): 20 + 20 + 8 + 6
+        assert_eq!(&init[2..4], &54u16.to_be_bytes());
+        // INIT ACK: the server's address, then the State Cookie (type 7)
+        let ack = &p[1][12..];
+        assert_eq!(&ack[20..24], &[0, 6, 0, 20]);
+        assert_eq!(&ack[24..40], &"2001:db8::2".parse::<Ipv6Addr>().unwrap().octets());
+        assert_eq!(&ack[40..44], &[0, 7, 0, 32]);
     }
 
     #[test]
