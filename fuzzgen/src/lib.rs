@@ -1,11 +1,14 @@
 //! Generators, builders and capture writers.
 //!
 //! - [`pcap`]: pcap and pcapng writers.
-//! - [`build`]: deterministic frame builders (Ethernet/SLL/NULL, IPv4/IPv6 with options and
-//!   fragmentation, TCP conversations, UDP, SCTP and SCTP over UDP).
+//! - [`build`]: deterministic frame builders (Ethernet/SLL/SLL2/NULL/raw, IPv4/IPv6 with options
+//!   and fragmentation, TCP conversations, UDP, SCTP and SCTP over UDP).
 //! - [`corpus`]: the seeded corpus the `fuzzgen corpus` command writes.
+//! - [`bench`]: the large interleaved TCP and SCTP capture the `fuzzgen bench` command streams
+//!   out for the throughput benchmark.
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod build;
 pub mod corpus;
 pub mod pcap;

@@ -1,4 +1,5 @@
-//! `fuzzgen`: generate the suite's capture corpus (and, later, fuzz inputs).
+//! `fuzzgen`: generate the suite's capture corpus and the benchmark capture (and, later, fuzz
+//! inputs).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +14,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "fuzzgen",
     version,
-    after_help = "Example: regenerate the committed corpus\n    fuzzgen corpus --out corpus --seed 1"
+    after_help = "Examples:\n  regenerate the committed corpus\n    fuzzgen corpus --out corpus --seed 1\n  \
+                  write the throughput benchmark's capture\n    fuzzgen bench --out large.pcapng --frames 200000 --seed 7"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,6 +35,24 @@ enum Cmd {
         out: PathBuf,
         /// Seed for every random choice (ports, sequence numbers, payloads, timestamps).
         #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write one large pcapng capture for the throughput benchmark.
+    ///
+    /// Many concurrent TCP conversations and SCTP associations (IPv4 and some IPv6, SCTP partly
+    /// over UDP) interleaved in time on one Ethernet interface: handshakes and setups, data both
+    /// ways with split, lost, reordered and repeated TCP segments, fragmented, unordered and
+    /// bundled SCTP DATA, SACKs, heartbeats, teardowns. Exactly --frames frames, written as they
+    /// are built (memory does not grow with the count).
+    Bench {
+        /// The file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// How many frames to write.
+        #[arg(long, default_value_t = 200_000)]
+        frames: u64,
+        /// Seed for every random choice.
+        #[arg(long, default_value_t = 7)]
         seed: u64,
     },
 }
@@ -55,6 +75,23 @@ fn main() -> ExitCode {
                 for f in &files {
                     println!("{}: {} frames, {} bytes", out.join(f.name).display(), f.frames, f.bytes.len());
                 }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("fuzzgen: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Cmd::Bench { out, frames, seed } => match fuzzgen::bench::write_bench_file(&out, frames, seed) {
+            Ok(s) => {
+                println!(
+                    "{}: {} frames, {} bytes of frames, {} TCP conversations and {} SCTP associations begun",
+                    out.display(),
+                    s.frames,
+                    s.bytes,
+                    s.tcp,
+                    s.sctp
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {

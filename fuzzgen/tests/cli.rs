@@ -47,3 +47,21 @@ fn corpus_command_writes_the_seeded_files() {
     }
     assert!(dir.join("README.md").is_file());
 }
+
+#[test]
+fn bench_command_writes_the_seeded_capture() {
+    let o = fuzzgen(&["--help"]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("bench") && s.contains("--frames"), "{s}");
+    let p = common::temp_path("cli-bench.pcapng");
+    let o = fuzzgen(&["bench", "--out", p.to_str().unwrap(), "--frames", "300", "--seed", "7"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("300 frames"), "{out}");
+    let want = fuzzgen::bench::write_bench(Vec::new(), 300, 7).unwrap().0;
+    assert!(std::fs::read(&p).unwrap() == want, "the file is not what write_bench makes for seed 7");
+    assert_eq!(fuzzgen(&["bench", "--frames", "10"]).status.code(), Some(1), "--out is required");
+    let o = fuzzgen(&["bench", "--out", "/nonexistent-dir/x.pcapng", "--frames", "10"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&o.stderr).lines().count(), 1);
+}

@@ -333,6 +333,11 @@ impl TcpConv {
         &self.frames
     }
 
+    /// The frames built so far, leaving none behind (to write them out as they are made).
+    pub fn take_frames(&mut self) -> Vec<Frame> {
+        std::mem::take(&mut self.frames)
+    }
+
     pub fn into_frames(self) -> Vec<Frame> {
         self.frames
     }
