@@ -26,16 +26,16 @@ use crate::stream::{PduInfo, PduLen, StreamProtocol};
 use crate::tree::{Group, Node, Severity, Span, TreeBuilder, Tvb, Value};
 
 /// Sockets tracked per connection; past this, closed and refused ones make room, and when none
-/// can, new sockets go untracked (and data on them is not flagged).
-pub const MAX_SOCKETS: usize = 4096;
+/// can, this and later new sockets go untracked (and data on untracked sockets is not flagged).
+pub const MAX_SOCKETS: usize = 1024;
 /// Replaced socket records kept per connection (a socket id reused after roll-over, §6.3).
-pub const MAX_HISTORY: usize = 1024;
+pub const MAX_HISTORY: usize = 256;
 /// Command/ACK pairs recorded per connection (for a later second pass: `ctp.response_in`).
-pub const MAX_PAIRS: usize = 65_536;
+pub const MAX_PAIRS: usize = 4096;
 /// Commands waiting for their ACK per control socket.
 pub const MAX_OUTSTANDING: usize = 16;
 /// Bytes of a service label kept in the socket table.
-pub const MAX_LABEL: usize = 256;
+pub const MAX_LABEL: usize = 128;
 /// Service labels kept per endpoint from SVLT replies.
 pub const MAX_SERVICES: usize = 64;
 
@@ -556,6 +556,9 @@ impl CtpConversation {
     /// goes to the history.
     fn insert(&mut self, a: &mut Analysis, s: VirtualSocket, span: Span) {
         if !self.sockets.contains_key(&s.id) && self.sockets.len() >= MAX_SOCKETS {
+            if self.table_full {
+                return;
+            }
             let victim = self
                 .sockets
                 .iter()
@@ -568,14 +571,12 @@ impl CtpConversation {
                     }
                 }
                 None => {
-                    if !self.table_full {
-                        a.expert(
-                            Severity::Note,
-                            Group::Debug,
-                            format!("More than {MAX_SOCKETS} open virtual sockets: later ones are not tracked"),
-                            span,
-                        );
-                    }
+                    a.expert(
+                        Severity::Note,
+                        Group::Debug,
+                        format!("More than {MAX_SOCKETS} open virtual sockets: later ones are not tracked"),
+                        span,
+                    );
                     self.table_full = true;
                     return;
                 }

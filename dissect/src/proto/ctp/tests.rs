@@ -5,7 +5,7 @@
 use super::wire::*;
 use super::*;
 use crate::capture::{linktype, Frame as CapFrame};
-use crate::engine::{Config, DecodeAs, Dissector};
+use crate::engine::{Config, Ctx, DecodeAs, Dissector};
 use crate::tree::{Packet, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -1320,4 +1320,48 @@ fn reserved_byte_and_version_change_are_noted() {
     assert!(flagged(&ps, n, "Reserved byte is 0x80, not 0"));
     assert!(flagged(&ps, n, "Version 1.1 differs from version 1.0 seen earlier"));
     assert_eq!(ctp_values(pkt(&ps, n), "ctp.version"), vec![Value::UInt(0x0101)]);
+}
+
+/// Drive a conversation directly, one frame per PDU: frame numbers from 1, 1 ms apart.
+fn drive(conv: &mut CtpConversation, frames: &[(bool, Vec<u8>)]) -> Vec<Packet> {
+    let cfg = Config::default();
+    let mut st = crate::engine::State::default();
+    let mut out = Vec::new();
+    for (i, (from_client, bytes)) in frames.iter().enumerate() {
+        let n = i as u64 + 1;
+        let mut ctx = crate::engine::Ctx {
+            tb: crate::tree::TreeBuilder::new(),
+            cfg: &cfg,
+            st: &mut st,
+            frame_number: n,
+            ts: (T0 + (n / 1000) as i64, ((n % 1000) * 1_000_000) as u32),
+            addrs: Default::default(),
+            depth: 0,
+        };
+        conv.dissect_frame(&mut ctx, crate::tree::Tvb::new(bytes, 0, 0), u8::from(!from_client));
+        let Ctx { tb, .. } = ctx;
+        out.push(tb.finish(n, (0, 0), (0, 0), bytes.len() as u32, std::sync::Arc::from(&bytes[..])));
+    }
+    out
+}
+
+#[test]
+fn the_socket_table_is_bounded() {
+    let mut conv = CtpConversation::new();
+    let mut frames = Vec::new();
+    for i in 0..=conv::MAX_SOCKETS as u16 {
+        frames.push((true, opvs(0, 2 + 2 * i, b"svc")));
+        frames.push((false, ack(0, Status::OK)));
+    }
+    let last_id = 2 + 2 * conv::MAX_SOCKETS as u16;
+    frames.push((true, data(last_id, b"x")));
+    frames.push((true, data(2, b"y")));
+    let ps = drive(&mut conv, &frames);
+    assert_eq!(conv.sockets().len(), conv::MAX_SOCKETS);
+    let n = ps.len();
+    // The socket past the cap is not tracked, and its data is not flagged; tracked ones work.
+    assert!(ps[n - 4].experts.iter().any(|e| e.message.contains("later ones are not tracked")));
+    assert_eq!(messages(&ps[n - 2]), Vec::<String>::new());
+    assert_eq!(strs(&ps[n - 1], "ctp.vs.service"), vec!["svc"]);
+    assert_eq!(conv.pairs().len(), conv::MAX_SOCKETS + 1);
 }
