@@ -26,8 +26,8 @@ struct Cli {
 enum Cmd {
     /// Write the capture corpus (pcapng files and an index README.md) into a directory.
     ///
-    /// Files: tcp-basic, tcp-reorder, ipv6-frag, sctp-assoc, sctp-udp-encap, mixed-links
-    /// (.pcapng). The committed corpus is made with `--seed 1`.
+    /// Files: tcp-basic, tcp-reorder, tcp-ipv6, ipv6-frag, sctp-assoc, sctp-udp-encap,
+    /// sctp-ipv6, mixed-links (.pcapng). The committed corpus is made with `--seed 1`.
     Corpus {
         /// Directory to write into (created if missing; existing files of the same name are
         /// replaced).
