@@ -13,10 +13,10 @@
 //! The decisions of SPEC-NOTES.md on the draft's gaps: C1 `ACK ` sent, any fourth byte
 //! accepted; C2 a 1-byte status sent, 1 or 2 accepted; C3 `TK` is the token, `TR` in AUTH a
 //! token with a warning, `TR` in ACK a stack trace; C4 0x60 is SERVICE_NOT_SUPPORTED (§3.3's
-//! PROTOCOL_NOT_SUPPORTED is the same code); C5 ALPN [`ALPN`] (and [`ALPN_DRAFT_BYTES`], noted)
-//! is for the TLS layer, which hands its decrypted stream to a [`CtpConversation`]; C6 no port:
-//! the heuristic or `-d tcp.port==N,ctp`; C7, C8 in [`conv`]; C9 overruns are kept in
-//! [`Trailer::Overrun`] and marked malformed.
+//! PROTOCOL_NOT_SUPPORTED is the same code); C5 ALPN [`ALPN`] (and [`ALPN_DRAFT_BYTES`],
+//! noted), told apart by [`alpn_id`], is for the TLS layer, which hands its decrypted stream to
+//! a [`CtpConversation`]; C6 no port: the heuristic or `-d tcp.port==N,ctp`; C7, C8 in
+//! [`conv`]; C9 overruns are kept in [`Trailer::Overrun`] and marked malformed.
 //!
 //! `ctp.response_in` (in a command, naming its ACK's frame) needs a second pass over the
 //! capture; the field is defined and [`CtpConversation::pairs`] keeps what that pass needs.
@@ -26,7 +26,7 @@
 //! use dissect::proto::ctp::{parse, Command, Frame, Tag};
 //! let f = Frame::control(0, Command::OPVS, vec![Tag::Service(b"db"), Tag::VirtualSocket(2)]);
 //! let bytes = f.to_bytes();
-//! assert_eq!(&bytes[..12], b"A\x01\x00\x00\x00\x00\x00\x0eOPVS");
+//! assert_eq!(&bytes[..12], b"A\x01\x00\x00\x00\x00\x00\x10OPVS");
 //! assert_eq!(parse(&bytes).unwrap(), (f, &[][..]));
 //! ```
 
@@ -41,8 +41,8 @@ mod tests;
 pub use conv::{new_conversation, CtpConversation, Pair, Role, VirtualSocket, VsState};
 pub use dissect::dissect;
 pub use wire::{
-    heuristic, is_control_vs, parse, parse_header, tag_name, Body, Command, Control, Frame, Header, ParseError, Status,
-    Tag, Trailer, Version, ALPN, ALPN_DRAFT_BYTES, HEADER_LEN, ID, MAX_FRAME, MAX_PAYLOAD,
+    alpn_id, heuristic, is_control_vs, parse, parse_header, tag_name, AlpnId, Body, Command, Control, Frame, Header,
+    ParseError, Status, Tag, Trailer, Version, ALPN, ALPN_DRAFT_BYTES, HEADER_LEN, ID, MAX_FRAME, MAX_PAYLOAD,
 };
 
 use crate::tree::FieldDef;

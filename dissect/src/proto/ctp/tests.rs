@@ -204,6 +204,10 @@ fn c5_alpn_strings() {
     assert_eq!(ALPN, b"ctp/1");
     // §7.1's identification sequence 0x63 0x74 0x70 0x2f 0x31 0x73.
     assert_eq!(ALPN_DRAFT_BYTES, &[0x63, 0x74, 0x70, 0x2f, 0x31, 0x73]);
+    assert_eq!(alpn_id(b"ctp/1"), Some(AlpnId::Ctp1));
+    assert_eq!(alpn_id(b"ctp/1s"), Some(AlpnId::Ctp1s));
+    assert_eq!(alpn_id(b"ctp/2"), None);
+    assert_eq!(alpn_id(b"h2"), None);
 }
 
 #[test]

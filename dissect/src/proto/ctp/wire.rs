@@ -62,6 +62,26 @@ pub const ALPN: &[u8] = b"ctp/1";
 /// The identification bytes §7.1 lists (`ctp/1s`), recognised with a note (C5).
 pub const ALPN_DRAFT_BYTES: &[u8] = b"ctp/1s";
 
+/// Which ALPN protocol id named CTP (C5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlpnId {
+    /// `ctp/1`, the string §7.1 registers.
+    Ctp1,
+    /// `ctp/1s`, the bytes §7.1 lists: recognised, with a note (C5).
+    Ctp1s,
+}
+
+/// Whether an ALPN protocol id (RFC 7301) names CTP (§7.1, C5).
+pub fn alpn_id(id: &[u8]) -> Option<AlpnId> {
+    if id == ALPN {
+        Some(AlpnId::Ctp1)
+    } else if id == ALPN_DRAFT_BYTES {
+        Some(AlpnId::Ctp1s)
+    } else {
+        None
+    }
+}
+
 /// Why a frame could not be read. Offsets count from the start of the slice given to [`parse`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
