@@ -182,7 +182,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     let mut n = 0u64;
     let mut failure = None;
-    while let Some(item) = reader.next() {
+    for item in reader.by_ref() {
         if cli.count.is_some_and(|c| n >= c) {
             break;
         }

@@ -833,9 +833,9 @@ pub fn display_value(def: &FieldDef, v: &Value) -> String {
         },
         Value::Bool(b) => {
             if def.bitmask != 0 {
-                format!("{}", if *b { "Set" } else { "Not set" })
+                (if *b { "Set" } else { "Not set" }).to_string()
             } else {
-                format!("{}", if *b { "True" } else { "False" })
+                (if *b { "True" } else { "False" }).to_string()
             }
         }
         Value::Bytes(b) => {
