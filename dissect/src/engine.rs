@@ -54,6 +54,8 @@ pub struct Config {
     pub max_flows: usize,
     /// Key log for TLS/DTLS decryption.
     pub keylog: Option<std::path::PathBuf>,
+    /// Extension type of MTA-TLS's `data_multiplexing` (SPEC-NOTES M1).
+    pub mtatls_ext_type: u16,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             ip_max_datagram: 65_535 + 64,
             max_flows: 100_000,
             keylog: None,
+            mtatls_ext_type: crate::proto::tls::DATA_MULTIPLEXING_DEFAULT,
         }
     }
 }
@@ -78,6 +81,7 @@ pub struct State {
     pub tcp: crate::net::tcp::TcpState,
     pub udp: crate::net::udp::UdpState,
     pub sctp: crate::proto::sctp::SctpState,
+    pub tls: crate::proto::tls::TlsState,
     pub app: AppState,
 }
 
@@ -323,12 +327,20 @@ pub struct TcpProtocol {
 
 /// The application protocols that run on TCP, in heuristic order. Each protocol module adds
 /// itself here.
-pub static TCP_PROTOCOLS: &[TcpProtocol] = &[TcpProtocol {
-    name: "ctp",
-    ports: &[],
-    heuristic: Some(crate::proto::ctp::heuristic),
-    new: crate::proto::ctp::new_conversation,
-}];
+pub static TCP_PROTOCOLS: &[TcpProtocol] = &[
+    TcpProtocol {
+        name: "ctp",
+        ports: &[],
+        heuristic: Some(crate::proto::ctp::heuristic),
+        new: crate::proto::ctp::new_conversation,
+    },
+    TcpProtocol {
+        name: "tls",
+        ports: &[443, 465, 636, 853, 989, 990, 992, 993, 995, 5061],
+        heuristic: Some(crate::proto::tls::heuristic),
+        new: crate::proto::tls::new_conversation,
+    },
+];
 
 /// The application layer chosen for one TCP connection.
 #[derive(Default)]

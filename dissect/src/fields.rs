@@ -10,6 +10,7 @@ pub fn all() -> Vec<&'static FieldDef> {
     v.extend(crate::net::udp::fields());
     v.extend(crate::proto::sctp::fields());
     v.extend(crate::proto::ctp::fields());
+    v.extend(crate::proto::tls::fields());
     v
 }
 

@@ -2,3 +2,4 @@
 
 pub mod ctp;
 pub mod sctp;
+pub mod tls;

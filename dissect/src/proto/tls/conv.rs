@@ -1,0 +1,844 @@
+//! One TLS connection over a TCP stream: [`TlsConversation`], the [`StreamProtocol`] whose PDUs
+//! are records (RFC 5246 §6.2.1).
+//!
+//! Per direction it keeps the handshake bytes of a message that spans records (capped at
+//! [`MAX_HANDSHAKE_MESSAGE`]), whether records are protected, and the read keys. It learns the
+//! client random, the server random, the cipher suite, the version (`supported_versions`), ALPN,
+//! encrypt-then-MAC and MTA-TLS `data_multiplexing` from the hellos, looks the secrets up in the
+//! key log, and decrypts:
+//! - TLS 1.2: keys from `CLIENT_RANDOM`'s master secret take effect at each direction's
+//!   ChangeCipherSpec (RFC 5246 §7.1);
+//! - TLS 1.3: handshake traffic keys after the ServerHello, application traffic keys after each
+//!   side's Finished, the next generation after a KeyUpdate (RFC 8446 §7).
+//!
+//! Decrypted bytes become a "Decrypted TLS" buffer; handshake messages in them are dissected, and
+//! application data goes to the application protocol the handshake selected ([`AppChooser`]:
+//! CTP for ALPN `ctp/1`, C5), over a [`StreamFramer`] per direction, or is shown as `data`.
+
+use std::sync::Arc;
+
+use super::crypto::{suite_crypto, RecordCipher};
+use super::dissect::{handshake as dissect_handshake, handshake_name};
+use super::hf;
+use super::keylog::{self, KeyLog};
+use super::wire::{
+    parse_handshake_body, parse_handshake_header, parse_record_header, Alert, CipherSuite, ContentType, Extension,
+    Handshake, HandshakeType, KeyExchange, ParseError, ParseOptions, ProtocolVersion, HANDSHAKE_HEADER_LEN,
+    MAX_CIPHERTEXT, RECORD_HEADER_LEN,
+};
+use crate::engine::Ctx;
+use crate::stream::{PduInfo, PduLen, StreamFramer, StreamProtocol};
+use crate::tree::{Group, Severity, Span, Tvb, Value};
+
+/// Largest handshake message reassembled across records; longer ones are reported and skipped.
+pub const MAX_HANDSHAKE_MESSAGE: usize = 1 << 20;
+
+/// What the handshake negotiated, for choosing the application protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct Negotiated<'a> {
+    pub version: ProtocolVersion,
+    pub suite: CipherSuite,
+    /// The protocol the server selected with ALPN (RFC 7301 §3.2).
+    pub alpn: Option<&'a [u8]>,
+    /// Both sides sent MTA-TLS `data_multiplexing` (draft-badra-tls-multiplexing-01 §2.1).
+    pub data_multiplexing: bool,
+}
+
+/// Chooses the protocol of the decrypted application stream: it gets its own
+/// [`StreamFramer`] per direction, like a protocol on TCP.
+pub type AppChooser = fn(&Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>>;
+
+/// The default choice: CTP for ALPN `ctp/1` (and the draft's `ctp/1s`), C5. MTA-TLS, when
+/// `data_multiplexing` was negotiated, plugs in here once its module exists; until then the
+/// stream is shown as `data`.
+pub fn default_app(n: &Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>> {
+    if n.alpn.and_then(crate::proto::ctp::alpn_id).is_some() {
+        return Some(crate::proto::ctp::new_conversation());
+    }
+    None
+}
+
+/// State of one direction.
+#[derive(Default)]
+struct Dir {
+    /// Bytes of a handshake message not complete yet.
+    hs: Vec<u8>,
+    /// Skipping a handshake message too long to reassemble: bytes still to skip.
+    hs_skip: usize,
+    /// Records of this direction are protected (TLS 1.2: after its ChangeCipherSpec).
+    protected: bool,
+    /// Read keys in effect.
+    cipher: Option<RecordCipher>,
+    /// TLS 1.2 keys that take effect at this direction's ChangeCipherSpec.
+    pending: Option<RecordCipher>,
+    /// An expert about missing keys was raised for this direction.
+    warned: bool,
+    app_framer: StreamFramer,
+    /// Bytes of decrypted application data so far (the app stream offset).
+    app_offset: u64,
+}
+
+/// What is known of the session.
+#[derive(Debug, Clone, Default)]
+struct Session {
+    client_random: Option<[u8; 32]>,
+    server_random: Option<[u8; 32]>,
+    suite: Option<CipherSuite>,
+    /// Negotiated version (ServerHello, with `supported_versions`).
+    version: Option<ProtocolVersion>,
+    offered_etm: bool,
+    etm: bool,
+    offered_mux: bool,
+    mux: bool,
+    alpn: Option<Vec<u8>>,
+    /// TLS 1.3 handshake is over in each direction (its Finished was seen).
+    finished: [bool; 2],
+}
+
+/// One TLS connection.
+pub struct TlsConversation {
+    /// TCP direction of the client; learnt from the first ClientHello, or guessed from ports.
+    client_dir: Option<u8>,
+    session: Session,
+    dirs: [Dir; 2],
+    chooser: AppChooser,
+    app: Option<Box<dyn StreamProtocol + Send>>,
+    app_chosen: bool,
+    /// The `tls` layer left open in the packet being built: (frame, its top-level index).
+    layer: Option<(u64, usize)>,
+    /// Problems with the key log were reported.
+    keylog_reported: bool,
+}
+
+impl Default for TlsConversation {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A new connection with the default [`AppChooser`], for `TCP_PROTOCOLS`.
+pub fn new_conversation() -> Box<dyn StreamProtocol + Send> {
+    Box::new(TlsConversation::new())
+}
+
+/// Collected while one record is dissected: its label and the info column items.
+#[derive(Default)]
+struct RecordSummary {
+    desc: String,
+    info: Vec<String>,
+}
+
+impl TlsConversation {
+    pub fn new() -> Self {
+        TlsConversation {
+            client_dir: None,
+            session: Session::default(),
+            dirs: Default::default(),
+            chooser: default_app,
+            app: None,
+            app_chosen: false,
+            layer: None,
+            keylog_reported: false,
+        }
+    }
+
+    /// The same, with another choice of application protocol.
+    pub fn with_app_chooser(chooser: AppChooser) -> Self {
+        TlsConversation { chooser, ..Self::new() }
+    }
+
+    /// The negotiated version, once the ServerHello was seen.
+    pub fn version(&self) -> Option<ProtocolVersion> {
+        self.session.version
+    }
+
+    /// The selected cipher suite.
+    pub fn cipher_suite(&self) -> Option<CipherSuite> {
+        self.session.suite
+    }
+
+    /// The protocol the server selected with ALPN.
+    pub fn alpn(&self) -> Option<&[u8]> {
+        self.session.alpn.as_deref()
+    }
+
+    /// Whether MTA-TLS `data_multiplexing` was negotiated.
+    pub fn data_multiplexing(&self) -> bool {
+        self.session.mux
+    }
+
+    fn is_tls13(&self) -> bool {
+        self.session.version == Some(ProtocolVersion::TLS1_3)
+    }
+
+    fn opts(&self, ctx: &Ctx) -> ParseOptions {
+        ParseOptions {
+            version: self.session.version.unwrap_or(ProtocolVersion::TLS1_2),
+            mux_ext_type: ctx.cfg.mtatls_ext_type,
+        }
+    }
+
+    fn is_client(&self, dir: u8, info: &PduInfo) -> bool {
+        match self.client_dir {
+            Some(c) => c == dir,
+            // Joined mid-stream: the side on the lower (well-known) port is the server.
+            None => info.src_port > info.dst_port,
+        }
+    }
+
+    /// Open the `tls` layer, or keep adding to the one this conversation left open in this
+    /// packet (tshark shows all records of a segment under one "Transport Layer Security").
+    fn open_layer(&mut self, ctx: &mut Ctx, span: Span) {
+        let top = ctx.tb.top_len();
+        match self.layer {
+            Some((f, t)) if f == ctx.frame_number && t + 1 == top && ctx.tb.depth() >= 1 => ctx.tb.close_to(1),
+            _ => {
+                if ctx.tb.protocols().contains(&"tls") {
+                    ctx.tb.reopen_proto(&hf::TLS, span, None);
+                } else {
+                    ctx.tb.open_proto(&hf::TLS, span, None);
+                }
+                self.layer = Some((ctx.frame_number, ctx.tb.top_len() - 1));
+            }
+        }
+    }
+
+    /// The key log, loaded once per capture; problems are reported once per connection.
+    fn keylog(&mut self, ctx: &mut Ctx) -> Option<Arc<KeyLog>> {
+        match ctx.st.tls.keylog(ctx.cfg) {
+            Ok(k) => k,
+            Err(e) => {
+                if !self.keylog_reported {
+                    self.keylog_reported = true;
+                    ctx.tb.expert(Severity::Warning, Group::Decryption, format!("Key log not read: {e}"), Span::EMPTY);
+                }
+                None
+            }
+        }
+    }
+
+    /// Dissect one complete record (`tvb` is exactly the record).
+    pub fn dissect_record(&mut self, ctx: &mut Ctx, tvb: Tvb<'_>, info: &PduInfo) {
+        let first_in_packet = !ctx.tb.protocols().contains(&"tls");
+        let d = (info.dir & 1) as usize;
+        self.open_layer(ctx, tvb.all());
+        let (ct, version, len) = match parse_record_header(tvb.data) {
+            Ok(h) => h,
+            Err(e) => {
+                ctx.tb.malformed(format!("TLS record: {e}"), tvb.all());
+                self.layer = None;
+                return;
+            }
+        };
+        let label_version = self.session.version.unwrap_or(version);
+        let vname = label_version.short_name().unwrap_or("TLS");
+        ctx.tb.set_protocol_column(vname);
+        ctx.tb.open_label(&hf::RECORD, tvb.all(), Value::None, format!("{vname} Record Layer"));
+        let fragment = tvb.sub(RECORD_HEADER_LEN, RECORD_HEADER_LEN + len);
+        // TLS 1.3 protects records as application_data (RFC 8446 §5.2); TLS 1.2 protects every
+        // record after the direction's ChangeCipherSpec.
+        let protected = if self.is_tls13() {
+            ct == ContentType::APPLICATION_DATA
+        } else {
+            self.dirs[d].protected
+        };
+        let type_field = if self.is_tls13() && protected { &hf::OPAQUE_TYPE } else { &hf::CONTENT_TYPE };
+        ctx.tb.add(type_field, tvb.span(0, 1), Value::UInt(ct.0 as u64));
+        ctx.tb.add(&hf::RECORD_VERSION, tvb.span(1, 3), Value::UInt(version.0 as u64));
+        ctx.tb.add(&hf::RECORD_LENGTH, tvb.span(3, 5), Value::UInt(len as u64));
+        if len > MAX_CIPHERTEXT {
+            ctx.tb.expert(
+                Severity::Error,
+                Group::Malformed,
+                format!("record length {len} exceeds 2^14 + 2048"),
+                tvb.span(3, 5),
+            );
+        }
+        let mut sum = RecordSummary::default();
+        if protected {
+            self.protected_record(ctx, ct, version, fragment, d, info, &mut sum);
+        } else {
+            self.plain_record(ctx, ct, fragment, None, d, info, &mut sum);
+        }
+        // The record subtree may have been closed by an application layer; label it if open.
+        if self.layer.is_some() && ctx.tb.depth() >= 2 {
+            ctx.tb.close_to(2);
+            ctx.tb.set_label(format!("{vname} Record Layer: {}", sum.desc));
+            ctx.tb.close_to(1);
+        }
+        let vname_after = self.session.version.unwrap_or(version).short_name().unwrap_or("TLS");
+        ctx.tb.set_protocol_column(vname_after);
+        for (i, s) in sum.info.iter().enumerate() {
+            if first_in_packet && i == 0 {
+                ctx.tb.set_info(s.clone());
+            } else {
+                ctx.tb.append_info(s);
+            }
+        }
+    }
+
+    /// A protected record: decrypt it when the keys are known.
+    #[allow(clippy::too_many_arguments)]
+    fn protected_record(
+        &mut self,
+        ctx: &mut Ctx,
+        ct: ContentType,
+        version: ProtocolVersion,
+        fragment: Tvb<'_>,
+        d: usize,
+        info: &PduInfo,
+        sum: &mut RecordSummary,
+    ) {
+        let keylog = self.keylog(ctx);
+        let result = self.dirs[d].cipher.as_mut().map(|c| c.decrypt(ct, version, fragment.data));
+        match result {
+            Some(Ok(p)) => {
+                let buf: Arc<[u8]> = Arc::from(p.data);
+                let id = ctx.tb.add_buffer("Decrypted TLS", buf.clone());
+                let plain = Tvb::new(&buf, id, 0);
+                if self.is_tls13() {
+                    ctx.tb.add_generated(&hf::CONTENT_TYPE, Span::EMPTY, Value::UInt(p.content_type.0 as u64));
+                }
+                self.plain_record(ctx, p.content_type, plain, Some(fragment), d, info, sum);
+            }
+            Some(Err(e)) => {
+                ctx.tb.expert(
+                    Severity::Warning,
+                    Group::Decryption,
+                    format!("Decryption failed: {e}"),
+                    fragment.all(),
+                );
+                opaque(ctx, ct, fragment, sum);
+            }
+            None => {
+                if keylog.is_some() && !self.dirs[d].warned {
+                    self.dirs[d].warned = true;
+                    let why = self.missing_keys_reason(keylog.as_deref());
+                    ctx.tb.expert(Severity::Note, Group::Decryption, why, fragment.all());
+                }
+                opaque(ctx, ct, fragment, sum);
+            }
+        }
+    }
+
+    fn missing_keys_reason(&self, keylog: Option<&KeyLog>) -> String {
+        let s = &self.session;
+        let Some(cr) = s.client_random else {
+            return "Not decrypted: the ClientHello was not seen (no client random)".into();
+        };
+        let Some(suite) = s.suite else { return "Not decrypted: the ServerHello was not seen".into() };
+        if suite_crypto(suite).is_none() {
+            return format!(
+                "Not decrypted: cipher suite {} is not supported for decryption",
+                suite.name().unwrap_or("(unknown)")
+            );
+        }
+        let label = if self.is_tls13() { "TLS 1.3 traffic secrets" } else { "CLIENT_RANDOM" };
+        if keylog.is_some_and(|k| k.get(keylog::CLIENT_RANDOM, &cr).is_none()) || self.is_tls13() {
+            return format!("Not decrypted: no {label} in the key log for this session");
+        }
+        "Not decrypted: keys unavailable".into()
+    }
+
+    /// The contents of a plaintext record (read from the wire, or decrypted: then `cipher` is
+    /// the protected fragment on the wire).
+    #[allow(clippy::too_many_arguments)]
+    fn plain_record(
+        &mut self,
+        ctx: &mut Ctx,
+        ct: ContentType,
+        data: Tvb<'_>,
+        cipher: Option<Tvb<'_>>,
+        d: usize,
+        info: &PduInfo,
+        sum: &mut RecordSummary,
+    ) {
+        match ct {
+            ContentType::CHANGE_CIPHER_SPEC => {
+                ctx.tb.add_label(&hf::CHANGE_CIPHER_SPEC, data.all(), Value::None, "Change Cipher Spec Message".into());
+                if data.data != [super::wire::CHANGE_CIPHER_SPEC] {
+                    ctx.tb.expert(
+                        Severity::Warning,
+                        Group::Malformed,
+                        "ChangeCipherSpec is not the single byte 1 (RFC 5246 §7.1)",
+                        data.all(),
+                    );
+                }
+                sum.desc = "Change Cipher Spec Protocol: Change Cipher Spec".into();
+                sum.info.push("Change Cipher Spec".into());
+                if !self.is_tls13() {
+                    let dir = &mut self.dirs[d];
+                    dir.protected = true;
+                    dir.cipher = dir.pending.take();
+                }
+            }
+            ContentType::ALERT => {
+                let mut rest = data;
+                let mut first = true;
+                while !rest.is_empty() {
+                    match Alert::parse(rest.data) {
+                        Ok((a, _)) => {
+                            let lvl = a.level.name().map_or_else(|| format!("Unknown ({})", a.level.0), str::to_string);
+                            let desc = a
+                                .description
+                                .name()
+                                .map_or_else(|| format!("Unknown ({})", a.description.0), str::to_string);
+                            let text = format!("Alert (Level: {lvl}, Description: {desc})");
+                            ctx.tb.open_label(&hf::ALERT, rest.span(0, 2), Value::None, "Alert Message".into());
+                            ctx.tb.add(&hf::ALERT_LEVEL, rest.span(0, 1), Value::UInt(a.level.0 as u64));
+                            ctx.tb.add(&hf::ALERT_DESC, rest.span(1, 2), Value::UInt(a.description.0 as u64));
+                            ctx.tb.close();
+                            if first {
+                                sum.desc = text.clone();
+                                first = false;
+                            }
+                            sum.info.push(text);
+                            rest = rest.from(Alert::LEN);
+                        }
+                        Err(e) => {
+                            ctx.tb.expert(Severity::Error, Group::Malformed, format!("alert: {e}"), rest.all());
+                            if first {
+                                sum.desc = "Alert".into();
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            ContentType::HANDSHAKE => self.handshake_record(ctx, data, d, info, sum),
+            ContentType::APPLICATION_DATA => {
+                let shown = cipher.unwrap_or(data);
+                ctx.tb.add(&hf::APP_DATA, shown.all(), Value::Bytes(shown.data.to_vec()));
+                sum.info.push("Application Data".into());
+                if cipher.is_some() {
+                    self.choose_app();
+                    let proto = self.app.as_ref().map_or("Application Data", |p| p.name());
+                    sum.desc = format!("Application Data Protocol: {proto}");
+                    ctx.tb.add_generated(&hf::APP_DATA_PROTO, Span::EMPTY, Value::Str(proto.into()));
+                    ctx.tb.add_generated(&hf::DECRYPTED_LEN, Span::EMPTY, Value::UInt(data.len() as u64));
+                    // Label the record now: the application layer closes it.
+                    let vname = self.session.version.unwrap_or(ProtocolVersion::TLS1_2).short_name().unwrap_or("TLS");
+                    ctx.tb.set_label(format!("{vname} Record Layer: {}", sum.desc));
+                    self.app_data(ctx, data, d, info);
+                } else {
+                    sum.desc = "Application Data Protocol: Application Data".into();
+                }
+            }
+            ContentType::HEARTBEAT => {
+                ctx.tb.add_label(&hf::APP_DATA, data.all(), Value::Bytes(data.data.to_vec()), "Heartbeat Message".into());
+                sum.desc = "Heartbeat".into();
+                sum.info.push("Heartbeat".into());
+            }
+            _ => {
+                ctx.tb.add_label(
+                    &hf::APP_DATA,
+                    data.all(),
+                    Value::Bytes(data.data.to_vec()),
+                    format!("Unknown content type {} ({} bytes)", ct.0, data.len()),
+                );
+                ctx.tb.expert(
+                    Severity::Warning,
+                    Group::Protocol,
+                    format!("Unknown record content type {}", ct.0),
+                    data.all(),
+                );
+                sum.desc = format!("Unknown Record Type {}", ct.0);
+                sum.info.push("Ignored Unknown Record".into());
+            }
+        }
+    }
+
+    fn choose_app(&mut self) {
+        if self.app_chosen {
+            return;
+        }
+        self.app_chosen = true;
+        let n = Negotiated {
+            version: self.session.version.unwrap_or(ProtocolVersion::TLS1_2),
+            suite: self.session.suite.unwrap_or_default(),
+            alpn: self.session.alpn.as_deref(),
+            data_multiplexing: self.session.mux,
+        };
+        self.app = (self.chooser)(&n);
+    }
+
+    /// Decrypted application data: to the chosen protocol's framer, or `data`.
+    fn app_data(&mut self, ctx: &mut Ctx, data: Tvb<'_>, d: usize, info: &PduInfo) {
+        if data.is_empty() {
+            return;
+        }
+        self.layer = None;
+        let dir = &mut self.dirs[d];
+        let pi = PduInfo { stream_offset: dir.app_offset, ..*info };
+        dir.app_offset += data.len() as u64;
+        match self.app.as_mut() {
+            Some(p) => dir.app_framer.feed(ctx, p.as_mut(), data, &pi),
+            None => crate::engine::data_layer(ctx, data),
+        }
+    }
+
+    /// Handshake bytes of one record: complete the message pending from earlier records, then
+    /// every message within this record; keep an incomplete tail.
+    fn handshake_record(&mut self, ctx: &mut Ctx, data: Tvb<'_>, d: usize, info: &PduInfo, sum: &mut RecordSummary) {
+        let mut names: Vec<String> = Vec::new();
+        let mut pos = 0usize;
+        // Skip the rest of an over-long message.
+        if self.dirs[d].hs_skip > 0 {
+            let n = self.dirs[d].hs_skip.min(data.len());
+            self.dirs[d].hs_skip -= n;
+            ctx.tb.add_label(&hf::HANDSHAKE, data.span(0, n), Value::None, "Handshake Protocol: Fragment (skipped)".into());
+            names.push("Fragment".into());
+            pos = n;
+        }
+        // Complete a pending message.
+        if !self.dirs[d].hs.is_empty() && pos < data.len() {
+            let pend = &mut self.dirs[d].hs;
+            let mut need_total = if pend.len() >= HANDSHAKE_HEADER_LEN {
+                parse_handshake_header(pend).map_or(HANDSHAKE_HEADER_LEN, |(_, l)| HANDSHAKE_HEADER_LEN + l)
+            } else {
+                HANDSHAKE_HEADER_LEN
+            };
+            loop {
+                let take = need_total.saturating_sub(pend.len()).min(data.len() - pos);
+                pend.extend_from_slice(&data.data[pos..pos + take]);
+                pos += take;
+                if pend.len() == HANDSHAKE_HEADER_LEN && need_total == HANDSHAKE_HEADER_LEN {
+                    need_total = parse_handshake_header(pend).map_or(HANDSHAKE_HEADER_LEN, |(_, l)| HANDSHAKE_HEADER_LEN + l);
+                    if need_total > MAX_HANDSHAKE_MESSAGE {
+                        break;
+                    }
+                    if need_total > HANDSHAKE_HEADER_LEN {
+                        continue;
+                    }
+                }
+                break;
+            }
+            let pend_len = self.dirs[d].hs.len();
+            if need_total > MAX_HANDSHAKE_MESSAGE {
+                ctx.tb.expert(
+                    Severity::Warning,
+                    Group::Reassemble,
+                    format!("handshake message of {need_total} bytes: longer than {MAX_HANDSHAKE_MESSAGE}, not reassembled"),
+                    data.span(0, pos),
+                );
+                self.dirs[d].hs_skip = need_total - pend_len;
+                self.dirs[d].hs.clear();
+                names.push("Fragment".into());
+            } else if pend_len >= need_total {
+                let msg: Arc<[u8]> = Arc::from(std::mem::take(&mut self.dirs[d].hs));
+                let id = ctx.tb.add_buffer("Reassembled TLS Handshake", msg.clone());
+                let name = self.handshake_message(ctx, Tvb::new(&msg, id, 0), d, info);
+                names.push(name);
+            } else {
+                let name = pending_name(&self.dirs[d].hs, self.is_tls13());
+                ctx.tb.add_label(
+                    &hf::HANDSHAKE,
+                    data.span(0, pos),
+                    Value::None,
+                    format!("Handshake Protocol: {name} (fragment)"),
+                );
+                names.push(format!("{name} (fragment)"));
+            }
+        }
+        // Messages within this record.
+        while pos < data.len() {
+            let rest = data.from(pos);
+            let (total, complete) = match parse_handshake_header(rest.data) {
+                Ok((_, l)) => (HANDSHAKE_HEADER_LEN + l, HANDSHAKE_HEADER_LEN + l <= rest.len()),
+                Err(_) => (HANDSHAKE_HEADER_LEN, false),
+            };
+            if complete {
+                let name = self.handshake_message(ctx, rest.sub(0, total), d, info);
+                names.push(name);
+                pos += total;
+            } else {
+                if total > MAX_HANDSHAKE_MESSAGE {
+                    ctx.tb.expert(
+                        Severity::Warning,
+                        Group::Reassemble,
+                        format!("handshake message of {total} bytes: longer than {MAX_HANDSHAKE_MESSAGE}, not reassembled"),
+                        rest.all(),
+                    );
+                    self.dirs[d].hs_skip = total - rest.len();
+                } else {
+                    self.dirs[d].hs = rest.data.to_vec();
+                }
+                let name = pending_name(rest.data, self.is_tls13());
+                ctx.tb.add_label(&hf::HANDSHAKE, rest.all(), Value::None, format!("Handshake Protocol: {name} (fragment)"));
+                names.push(format!("{name} (fragment)"));
+                break;
+            }
+        }
+        sum.desc = match names.as_slice() {
+            [] => "Handshake Protocol".into(),
+            [one] => format!("Handshake Protocol: {one}"),
+            _ => "Handshake Protocol: Multiple Handshake Messages".into(),
+        };
+        sum.info.extend(names.into_iter().filter(|n| !n.ends_with("(fragment)") && n != "Fragment"));
+    }
+
+    /// One complete handshake message: its fields, then what it changes in the session.
+    /// Returns its name.
+    fn handshake_message(&mut self, ctx: &mut Ctx, msg: Tvb<'_>, d: usize, info: &PduInfo) -> String {
+        let mut opts = self.opts(ctx);
+        let (ty, _) = parse_handshake_header(msg.data).unwrap_or((HandshakeType(0), 0));
+        let body = msg.from(HANDSHAKE_HEADER_LEN);
+        // The ServerHello says which version its own fields follow.
+        let parsed = parse_handshake_body(ty, body.data, &opts);
+        if let Ok(Handshake::ServerHello(sh)) = &parsed {
+            opts.version = sh.selected_version();
+        }
+        let kex = self.session.suite.map_or(KeyExchange::Other, KeyExchange::of);
+        let name = match &parsed {
+            Ok(Handshake::ServerHello(sh)) if sh.is_retry() => "Hello Retry Request".to_string(),
+            _ => handshake_name(ty, opts.version == ProtocolVersion::TLS1_3),
+        };
+        dissect_handshake(&mut ctx.tb, msg, &opts, kex, &name);
+        match parsed {
+            Ok(h) => self.learn(ctx, &h, d, info),
+            Err(e) => {
+                let _: ParseError = e;
+            }
+        }
+        name
+    }
+
+    /// Update the session from one handshake message.
+    fn learn(&mut self, ctx: &mut Ctx, h: &Handshake<'_>, d: usize, info: &PduInfo) {
+        let dir = d as u8;
+        match h {
+            Handshake::ClientHello(ch) => {
+                if self.client_dir.is_none() {
+                    self.client_dir = Some(dir);
+                }
+                if self.client_dir == Some(dir) {
+                    self.session.client_random = Some(ch.random);
+                    self.session.offered_etm = false;
+                    self.session.offered_mux = false;
+                    for e in ch.extensions.iter().flatten() {
+                        match e {
+                            Extension::EncryptThenMac => self.session.offered_etm = true,
+                            Extension::DataMultiplexing { .. } => self.session.offered_mux = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Handshake::ServerHello(sh) => {
+                if self.client_dir.is_none() {
+                    self.client_dir = Some(dir ^ 1);
+                }
+                if sh.is_retry() {
+                    return;
+                }
+                let s = &mut self.session;
+                s.server_random = Some(sh.random);
+                s.suite = Some(sh.cipher_suite);
+                s.version = Some(sh.selected_version());
+                s.etm = false;
+                s.mux = false;
+                s.alpn = None;
+                for e in sh.extensions.iter().flatten() {
+                    match e {
+                        Extension::EncryptThenMac => s.etm = s.offered_etm,
+                        Extension::DataMultiplexing { .. } => {
+                            s.mux = s.offered_mux;
+                            if !s.offered_mux {
+                                ctx.tb.expert(
+                                    Severity::Warning,
+                                    Group::Protocol,
+                                    "Server sent data_multiplexing that the client did not offer",
+                                    Span::EMPTY,
+                                );
+                            }
+                        }
+                        Extension::Alpn(p) => s.alpn = p.first().map(|x| x.to_vec()),
+                        _ => {}
+                    }
+                }
+                self.app_chosen = false;
+                self.setup_keys(ctx, info);
+            }
+            Handshake::EncryptedExtensions(exts) => {
+                for e in exts {
+                    match e {
+                        Extension::Alpn(p) => self.session.alpn = p.first().map(|x| x.to_vec()),
+                        Extension::DataMultiplexing { .. } => self.session.mux = self.session.offered_mux,
+                        _ => {}
+                    }
+                }
+            }
+            Handshake::Finished(_) if self.is_tls13() => {
+                let client = self.is_client(dir, info);
+                self.session.finished[d] = true;
+                let label = if client { keylog::CLIENT_TRAFFIC_SECRET_0 } else { keylog::SERVER_TRAFFIC_SECRET_0 };
+                self.dirs[d].cipher = self.tls13_cipher(ctx, label);
+            }
+            Handshake::KeyUpdate(_) if self.is_tls13() => {
+                let next = self.dirs[d].cipher.as_ref().and_then(|c| c.updated());
+                self.dirs[d].cipher = next;
+            }
+            _ => {}
+        }
+    }
+
+    fn tls13_cipher(&mut self, ctx: &mut Ctx, label: &str) -> Option<RecordCipher> {
+        let kl = self.keylog(ctx)?;
+        let cr = self.session.client_random?;
+        let sc = suite_crypto(self.session.suite?)?;
+        RecordCipher::tls13(sc, kl.get(label, &cr)?)
+    }
+
+    /// After the ServerHello: TLS 1.3 handshake keys now, or TLS 1.2 keys for the next
+    /// ChangeCipherSpec of each direction.
+    fn setup_keys(&mut self, ctx: &mut Ctx, info: &PduInfo) {
+        let Some(cd) = self.client_dir.map(|c| (c & 1) as usize) else { return };
+        let sd = cd ^ 1;
+        let _ = info;
+        if self.is_tls13() {
+            self.dirs[cd].cipher = self.tls13_cipher(ctx, keylog::CLIENT_HANDSHAKE_TRAFFIC_SECRET);
+            self.dirs[sd].cipher = self.tls13_cipher(ctx, keylog::SERVER_HANDSHAKE_TRAFFIC_SECRET);
+            self.dirs[cd].protected = true;
+            self.dirs[sd].protected = true;
+            return;
+        }
+        let (Some(kl), Some(cr), Some(sr), Some(suite)) =
+            (self.keylog(ctx), self.session.client_random, self.session.server_random, self.session.suite)
+        else {
+            return;
+        };
+        let v = self.session.version.unwrap_or(ProtocolVersion::TLS1_2);
+        if v != ProtocolVersion::TLS1_2 {
+            // TLS 1.0/1.1 use the MD5/SHA-1 PRF and (1.0) implicit IVs: not decrypted here.
+            return;
+        }
+        let (Some(ms), Some(sc)) = (kl.get(keylog::CLIENT_RANDOM, &cr), suite_crypto(suite)) else { return };
+        let etm = self.session.etm;
+        self.dirs[cd].pending = Some(RecordCipher::tls12(sc, ms, &cr, &sr, true, etm));
+        self.dirs[sd].pending = Some(RecordCipher::tls12(sc, ms, &cr, &sr, false, etm));
+    }
+
+    /// Whether bytes could start a record: content type, major version, and a length within
+    /// bounds, as far as they go.
+    fn could_start(d: &[u8]) -> bool {
+        let ct_ok = d.first().is_none_or(|&c| (20..=24).contains(&c));
+        let major_ok = d.get(1).is_none_or(|&v| v == 3);
+        let minor_ok = d.get(2).is_none_or(|&v| v <= 4);
+        let len_ok = match (d.get(3), d.get(4)) {
+            (Some(&a), Some(&b)) => {
+                let l = u16::from_be_bytes([a, b]) as usize;
+                l > 0 && l <= MAX_CIPHERTEXT
+            }
+            _ => true,
+        };
+        ct_ok && major_ok && minor_ok && len_ok
+    }
+}
+
+/// What an incomplete handshake message is, for labels.
+fn pending_name(d: &[u8], tls13: bool) -> String {
+    match d.first() {
+        Some(&t) => handshake_name(HandshakeType(t), tls13),
+        None => "Handshake".into(),
+    }
+}
+
+/// A protected record without keys: tshark's "Encrypted ..." items.
+fn opaque(ctx: &mut Ctx, ct: ContentType, fragment: Tvb<'_>, sum: &mut RecordSummary) {
+    match ct {
+        ContentType::HANDSHAKE => {
+            ctx.tb.add_label(
+                &hf::HANDSHAKE,
+                fragment.all(),
+                Value::None,
+                "Handshake Protocol: Encrypted Handshake Message".into(),
+            );
+            sum.desc = "Handshake Protocol: Encrypted Handshake Message".into();
+            sum.info.push("Encrypted Handshake Message".into());
+        }
+        ContentType::ALERT => {
+            ctx.tb.add_label(&hf::ALERT, fragment.all(), Value::None, "Alert Message: Encrypted Alert".into());
+            sum.desc = "Encrypted Alert".into();
+            sum.info.push("Encrypted Alert".into());
+        }
+        _ => {
+            ctx.tb.add_label(
+                &hf::APP_DATA,
+                fragment.all(),
+                Value::Bytes(fragment.data.to_vec()),
+                format!(
+                    "Encrypted Application Data: {}",
+                    crate::tree::display_value(&hf::APP_DATA, &Value::Bytes(fragment.data.to_vec()))
+                ),
+            );
+            sum.desc = "Application Data Protocol: Application Data".into();
+            sum.info.push("Application Data".into());
+        }
+    }
+}
+
+impl StreamProtocol for TlsConversation {
+    /// RFC 5246 §6.2.1: a 5-byte header, then `length` bytes (at most 2^14 + 2048, §6.2.3).
+    fn pdu_len(&self, data: &[u8]) -> PduLen {
+        if !Self::could_start(data) {
+            return PduLen::Invalid;
+        }
+        match parse_record_header(data) {
+            Ok((_, _, len)) => PduLen::Len(RECORD_HEADER_LEN + len),
+            Err(ParseError::Truncated { .. }) => PduLen::NeedAtLeast(RECORD_HEADER_LEN),
+            Err(_) => PduLen::Invalid,
+        }
+    }
+
+    fn dissect_pdu(&mut self, ctx: &mut Ctx, tvb: Tvb, info: &PduInfo) {
+        self.dissect_record(ctx, tvb, info);
+    }
+
+    /// The next offset where a whole record header is plausible (or the last bytes, which
+    /// might start one).
+    fn resync(&self, data: &[u8]) -> Option<usize> {
+        (0..data.len()).find(|&i| data.get(i..).is_some_and(|d| Self::could_start(d) && (d.len() >= 5 || i + 5 > data.len())))
+    }
+
+    fn reassembled_name(&self) -> &'static str {
+        "Reassembled TLS"
+    }
+
+    fn name(&self) -> &'static str {
+        "TLS"
+    }
+}
+
+/// The strict heuristic for TLS on any TCP port: the first bytes of a direction are a record
+/// header with a content type of 20 to 23, a version from SSL 3.0 to TLS 1.3 and a length
+/// from 1 to 2^14 + 2048; a handshake record must start with a ClientHello or ServerHello, a
+/// ChangeCipherSpec record is the single byte 1, an alert record is 2 bytes or protected.
+pub fn heuristic(d: &[u8]) -> bool {
+    let Ok((ct, v, len)) = parse_record_header(d) else { return false };
+    if len == 0 || !v.is_record_version() {
+        return false;
+    }
+    match ct {
+        ContentType::HANDSHAKE => match d.get(RECORD_HEADER_LEN) {
+            Some(&t) => {
+                let t = HandshakeType(t);
+                if t != HandshakeType::CLIENT_HELLO && t != HandshakeType::SERVER_HELLO {
+                    return false;
+                }
+                // The handshake length fits the record or goes on to the next ones.
+                match d.get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + 4) {
+                    Some(h) => {
+                        let hl = u32::from_be_bytes([0, h[1], h[2], h[3]]) as usize;
+                        hl >= 38 && hl <= MAX_HANDSHAKE_MESSAGE
+                    }
+                    None => true,
+                }
+            }
+            None => true,
+        },
+        ContentType::CHANGE_CIPHER_SPEC => len == 1 && d.get(RECORD_HEADER_LEN).is_none_or(|&b| b == 1),
+        ContentType::ALERT => len == 2 || len >= 18,
+        ContentType::APPLICATION_DATA => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Regenerates the TLS test captures of this folder: real OpenSSL sessions on loopback, captured
+# with dumpcap, each with the key log the client wrote. Needs root (port 443, capture on lo).
+set -e
+cd "$(dirname "$0")"
+tmp=$(mktemp -d)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout "$tmp/ec.key" -out "$tmp/ec.crt" \
+  -days 3650 -nodes -subj /CN=tls.test 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -keyout "$tmp/rsa.key" -out "$tmp/rsa.crt" -days 3650 -nodes \
+  -subj /CN=tls.test 2>/dev/null
+# name  server-key  client-options
+run() {
+  name=$1; key=$2; shift 2
+  rm -f "$name.pcapng" "$name.keys"
+  dumpcap -q -i lo -f "tcp port 443" -w "$tmp/$name.pcapng" 2>/dev/null &
+  dp=$!
+  sleep 1
+  openssl s_server -quiet -accept 443 -cert "$tmp/$key.crt" -key "$tmp/$key.key" -alpn ctp/1,http/1.1 \
+    -naccept 1 -www "$@" >/dev/null 2>&1 &
+  sv=$!
+  sleep 0.5
+  (printf 'GET / HTTP/1.1\r\nHost: tls.test\r\n\r\n'; sleep 1) |
+    openssl s_client -quiet -ign_eof -connect 127.0.0.1:443 -servername tls.test -alpn http/1.1 -keylogfile "$name.keys" \
+    "$@" >/dev/null 2>&1 || true
+  sleep 0.5
+  kill $sv 2>/dev/null || true
+  sleep 0.5
+  kill $dp; wait $dp 2>/dev/null || true
+  cp "$tmp/$name.pcapng" "$name.pcapng"
+}
+run tls13-aes128gcm ec -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+run tls13-aes256gcm rsa -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384
+run tls13-chacha20 ec -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+run tls12-chacha20 rsa -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
+run tls12-aes256cbc-sha384 rsa -tls1_2 -cipher ECDHE-RSA-AES256-SHA384 -no_etm
+run tls12-aes256cbc-sha-etm rsa -tls1_2 -cipher ECDHE-RSA-AES256-SHA
+rm -rf "$tmp"
