@@ -57,7 +57,10 @@ fn run(bytes: &[u8], kind: Kind) -> (u64, u64, u64, Duration) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let path = args.first().cloned().unwrap_or_else(|| "target/bench/large.pcapng".into());
+    let path = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench/large.pcapng").into());
     let rounds: u32 = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
