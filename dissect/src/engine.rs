@@ -78,6 +78,7 @@ impl Default for Config {
 #[derive(Default)]
 pub struct State {
     pub ip: crate::net::ip::IpState,
+    pub icmp: crate::net::icmp::IcmpState,
     pub tcp: crate::net::tcp::TcpState,
     pub udp: crate::net::udp::UdpState,
     pub sctp: crate::proto::sctp::SctpState,

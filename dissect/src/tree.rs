@@ -667,10 +667,40 @@ impl TreeBuilder {
 
     /// Raise an expert info where it applies (under the current node) and record it.
     pub fn expert(&mut self, severity: Severity, group: Group, message: impl Into<String>, span: Span) {
-        let message = message.into();
+        self.raise_expert(None, severity, group, message.into(), span)
+    }
+
+    /// Raise an expert info that carries its own field, as tshark's do: `def` (the expert's
+    /// name, such as `tcp.analysis.retransmission`) is the first child of the `_ws.expert` node,
+    /// so filters and `-T fields` find the expert by that name.
+    pub fn expert_field(
+        &mut self,
+        def: &'static FieldDef,
+        severity: Severity,
+        group: Group,
+        message: impl Into<String>,
+        span: Span,
+    ) {
+        self.raise_expert(Some(def), severity, group, message.into(), span)
+    }
+
+    fn raise_expert(
+        &mut self,
+        def: Option<&'static FieldDef>,
+        severity: Severity,
+        group: Group,
+        message: String,
+        span: Span,
+    ) {
         let protocol = self.reopened.or(self.protocols.last().copied()).unwrap_or("frame");
         let mut e = Node::new(&hf::EXPERT, span, Value::None);
         e.label = Some(format!("Expert Info ({}/{}): {}", severity.name(), group.name(), message));
+        if let Some(d) = def {
+            let mut n = Node::new(d, span, Value::None);
+            n.label = Some(message.clone());
+            n.generated = true;
+            e.children.push(n);
+        }
         e.children.push(Node::new(&hf::EXPERT_MESSAGE, span, Value::Str(message.clone())));
         e.children.push(Node::new(&hf::EXPERT_SEVERITY, span, Value::UInt(severity as u64)));
         e.children.push(Node::new(&hf::EXPERT_GROUP, span, Value::UInt(group as u64)));
@@ -805,10 +835,17 @@ pub fn write_field_value(out: &mut String, def: &FieldDef, v: &Value) {
         Value::Ether(m) => {
             let _ = write!(out, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
         }
-        Value::Time { secs, nanos } => {
-            let _ = write!(out, "{}.{:09}", secs, nanos);
-        }
+        Value::Time { secs, nanos } => write_time(out, *secs, *nanos),
     }
+}
+
+/// A time as tshark prints it: `secs` is the floor, so -0.5 s is `(-1, 500_000_000)` and
+/// prints as `-0.500000000`.
+fn write_time(out: &mut String, secs: i64, nanos: u32) {
+    let total = i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    let sign = if total < 0 { "-" } else { "" };
+    let a = total.unsigned_abs();
+    let _ = write!(out, "{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000);
 }
 
 /// The value as `-V` shows it: names for coded values, hex with the decimal, and so on.
@@ -849,7 +886,12 @@ pub fn display_value(def: &FieldDef, v: &Value) -> String {
             s
         }
         Value::Str(t) => t.clone(),
-        Value::Time { secs, nanos } if def.ftype == FieldType::RelTime => format!("{}.{:09} seconds", secs, nanos),
+        Value::Time { secs, nanos } if def.ftype == FieldType::RelTime => {
+            let mut s = String::new();
+            write_time(&mut s, *secs, *nanos);
+            s.push_str(" seconds");
+            s
+        }
         _ => field_value(def, v),
     }
 }

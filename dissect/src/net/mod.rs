@@ -4,6 +4,7 @@
 
 pub mod checksum;
 pub mod frag;
+pub mod icmp;
 pub mod ip;
 pub mod link;
 pub mod reasm;

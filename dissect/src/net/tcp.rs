@@ -40,10 +40,14 @@ use std::net::IpAddr;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::engine::{app_tcp, app_tcp_gap, Ctx, TcpPayload};
+mod analysis;
+
+use analysis::{af, Acked, ConnInfo, Flow, Seg, Time};
+
+use crate::engine::{app_tcp, app_tcp_gap, data_layer, Ctx, TcpPayload};
 use crate::net::checksum;
 use crate::net::reasm::{DirStream, Origin, Run};
-use crate::net::udp::{time_sub, ConvKey};
+use crate::net::udp::ConvKey;
 use crate::tree::{Base, FieldDef, FieldType, Group, Severity, Span, Tvb, Value};
 
 /// Flag bits of the 12-bit flags field (RFC 9293 §3.1; AE: RFC 9768 draft, was NS of RFC 3540).
@@ -203,6 +207,104 @@ pub mod hf {
         FieldType::None,
         Base::None,
     );
+    pub static A_FAST_RETRANSMISSION: FieldDef = FieldDef::new(
+        "tcp.analysis.fast_retransmission",
+        "This frame is a (suspected) fast retransmission",
+        FieldType::None,
+        Base::None,
+    );
+    pub static A_SPURIOUS_RETRANSMISSION: FieldDef = FieldDef::new(
+        "tcp.analysis.spurious_retransmission",
+        "This frame is a (suspected) spurious retransmission",
+        FieldType::None,
+        Base::None,
+    );
+    pub static A_WINDOW_UPDATE: FieldDef =
+        FieldDef::new("tcp.analysis.window_update", "TCP window update", FieldType::None, Base::None);
+    pub static A_WINDOW_FULL: FieldDef = FieldDef::new(
+        "tcp.analysis.window_full",
+        "TCP window specified by the receiver is now completely full",
+        FieldType::None,
+        Base::None,
+    );
+    pub static A_KEEP_ALIVE: FieldDef =
+        FieldDef::new("tcp.analysis.keep_alive", "TCP keep-alive segment", FieldType::None, Base::None);
+    pub static A_KEEP_ALIVE_ACK: FieldDef =
+        FieldDef::new("tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment", FieldType::None, Base::None);
+    pub static A_ZERO_WINDOW_PROBE: FieldDef =
+        FieldDef::new("tcp.analysis.zero_window_probe", "TCP Zero Window Probe", FieldType::None, Base::None);
+    pub static A_ZERO_WINDOW: FieldDef =
+        FieldDef::new("tcp.analysis.zero_window", "TCP Zero Window segment", FieldType::None, Base::None);
+    pub static A_ZERO_WINDOW_PROBE_ACK: FieldDef = FieldDef::new(
+        "tcp.analysis.zero_window_probe_ack",
+        "ACK to a TCP Zero Window Probe",
+        FieldType::None,
+        Base::None,
+    );
+    pub static A_DUPLICATE_ACK: FieldDef =
+        FieldDef::new("tcp.analysis.duplicate_ack", "Duplicate ACK", FieldType::None, Base::None)
+            .blurb("This is a duplicate ACK");
+    pub static A_DUPLICATE_ACK_NUM: FieldDef =
+        FieldDef::new("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FieldType::U32, Base::Dec)
+            .blurb("This is duplicate ACK number #");
+    pub static A_DUPLICATE_ACK_FRAME: FieldDef = FieldDef::new(
+        "tcp.analysis.duplicate_ack_frame",
+        "Duplicate to the ACK in frame",
+        FieldType::FrameNum,
+        Base::None,
+    )
+    .blurb("This is a duplicate to the ACK in frame #");
+    pub static A_ACKS_FRAME: FieldDef = FieldDef::new(
+        "tcp.analysis.acks_frame",
+        "This is an ACK to the segment in frame",
+        FieldType::FrameNum,
+        Base::None,
+    )
+    .blurb("Which previous segment is this an ACK for");
+    pub static A_ACK_RTT: FieldDef =
+        FieldDef::new("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FieldType::RelTime, Base::None)
+            .blurb("How long time it took to ACK the segment (RTT)");
+    pub static A_INITIAL_RTT: FieldDef =
+        FieldDef::new("tcp.analysis.initial_rtt", "iRTT", FieldType::RelTime, Base::None)
+            .blurb("How long it took for the SYN to ACK handshake (iRTT)");
+    pub static A_BYTES_IN_FLIGHT: FieldDef =
+        FieldDef::new("tcp.analysis.bytes_in_flight", "Bytes in flight", FieldType::U32, Base::Dec)
+            .blurb("How many bytes are now in flight for this connection");
+    pub static A_PUSH_BYTES_SENT: FieldDef =
+        FieldDef::new("tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", FieldType::U32, Base::Dec)
+            .blurb("How many bytes have been sent since the last PSH flag");
+    pub static A_RTO: FieldDef =
+        FieldDef::new("tcp.analysis.rto", "The RTO for this segment was", FieldType::RelTime, Base::None)
+            .blurb("How long transmission was delayed before this segment was retransmitted (RTO)");
+    pub static A_RTO_FRAME: FieldDef =
+        FieldDef::new("tcp.analysis.rto_frame", "RTO based on delta from frame", FieldType::FrameNum, Base::None)
+            .blurb("This is the frame we measure the RTO from");
+    pub static CONN_FIN_ACTIVE: FieldDef = FieldDef::new(
+        "tcp.connection.fin_active",
+        "This frame initiates the connection closing",
+        FieldType::None,
+        Base::None,
+    );
+    pub static CONN_FIN_PASSIVE: FieldDef = FieldDef::new(
+        "tcp.connection.fin_passive",
+        "This frame undergoes the connection closing",
+        FieldType::None,
+        Base::None,
+    );
+    pub static ACK_NONZERO: FieldDef = FieldDef::new(
+        "tcp.ack.nonzero",
+        "The acknowledgment number field is nonzero while the ACK flag is not set",
+        FieldType::None,
+        Base::None,
+    );
+    pub static URGENT_POINTER_NON_ZERO: FieldDef = FieldDef::new(
+        "tcp.urgent_pointer.non_zero",
+        "The urgent pointer field is nonzero while the URG flag is not set",
+        FieldType::None,
+        Base::None,
+    );
+    pub static CHECKSUM_BAD: FieldDef =
+        FieldDef::new("tcp.checksum_bad.expert", "Bad checksum", FieldType::None, Base::None);
     pub static A_REUSED_PORTS: FieldDef = FieldDef::new(
         "tcp.analysis.reused_ports",
         "A new tcp session is started with the same ports as an earlier session in this trace",
@@ -286,6 +388,30 @@ pub mod hf {
         &A_LOST_SEGMENT,
         &A_ACK_LOST,
         &A_REUSED_PORTS,
+        &A_FAST_RETRANSMISSION,
+        &A_SPURIOUS_RETRANSMISSION,
+        &A_WINDOW_UPDATE,
+        &A_WINDOW_FULL,
+        &A_KEEP_ALIVE,
+        &A_KEEP_ALIVE_ACK,
+        &A_ZERO_WINDOW_PROBE,
+        &A_ZERO_WINDOW,
+        &A_ZERO_WINDOW_PROBE_ACK,
+        &A_DUPLICATE_ACK,
+        &A_DUPLICATE_ACK_NUM,
+        &A_DUPLICATE_ACK_FRAME,
+        &A_ACKS_FRAME,
+        &A_ACK_RTT,
+        &A_INITIAL_RTT,
+        &A_BYTES_IN_FLIGHT,
+        &A_PUSH_BYTES_SENT,
+        &A_RTO,
+        &A_RTO_FRAME,
+        &CONN_FIN_ACTIVE,
+        &CONN_FIN_PASSIVE,
+        &ACK_NONZERO,
+        &URGENT_POINTER_NON_ZERO,
+        &CHECKSUM_BAD,
         &OVERLAP,
         &OVERLAP_CONFLICT,
         &TIME_RELATIVE,
@@ -303,22 +429,22 @@ const WS_UNKNOWN: i8 = -1;
 /// No window scaling (a SYN without the option).
 const WS_NONE: i8 = -2;
 
-#[derive(Debug)]
+/// Unacknowledged segments remembered over all connections: past this, new segments are not
+/// recorded for the SEQ/ACK analysis (as tshark does past its per-direction cap).
+pub const MAX_UNACKED_TOTAL: usize = 1_000_000;
+
+#[derive(Debug, Default)]
 struct Dir {
-    /// Sequence number of relative sequence 0.
+    /// Sequence number of relative sequence 0 (tshark's `base_seq`: the SYN's sequence number,
+    /// else one before the first segment's, else one before the peer's first ACK).
     base: Option<u32>,
-    /// The base came from this direction's SYN.
-    base_from_syn: bool,
-    win_scale: i8,
     /// Stream offset of this direction's FIN.
     fin_at: Option<u64>,
+    /// This direction sent the first FIN of the connection.
+    closing_initiator: bool,
     rs: DirStream,
-}
-
-impl Default for Dir {
-    fn default() -> Self {
-        Dir { base: None, base_from_syn: false, win_scale: WS_UNKNOWN, fin_at: None, rs: DirStream::default() }
-    }
+    /// SEQ/ACK analysis state (also holds the window scale).
+    an: Flow,
 }
 
 #[derive(Debug)]
@@ -327,10 +453,30 @@ struct Conn {
     /// The endpoint that sent the first segment seen (direction 0).
     first_src: (Option<IpAddr>, u16),
     completeness: u8,
-    first_ts: (i64, u32),
-    last_ts: (i64, u32),
+    first_ts: Time,
+    last_ts: Time,
+    /// Time of the most recent pure SYN (zero: none).
+    ts_mru_syn: Time,
+    /// The handshake RTT: from the most recent SYN to the first pure ACK (zero: unknown).
+    first_rtt: Time,
     tick: u64,
     dirs: [Dir; 2],
+}
+
+impl Conn {
+    fn unacked(&self) -> usize {
+        self.dirs[0].an.unacked() + self.dirs[1].an.unacked()
+    }
+
+    /// Direction `di` and the other one, both mutable.
+    fn pair(&mut self, di: usize) -> (&mut Dir, &mut Dir) {
+        let [a, b] = &mut self.dirs;
+        if di == 0 {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    }
 }
 
 /// Connections and their reassembly buffers.
@@ -341,6 +487,8 @@ pub struct TcpState {
     lru: BTreeMap<u64, u32>,
     tick: u64,
     next_stream: u32,
+    /// Unacknowledged segments remembered by all connections' analyses.
+    unacked_total: usize,
 }
 
 impl TcpState {
@@ -382,6 +530,7 @@ impl TcpState {
     fn remove(&mut self, stream: u32) {
         if let Some(c) = self.conns.remove(&stream) {
             self.lru.remove(&c.tick);
+            self.unacked_total = self.unacked_total.saturating_sub(c.unacked());
             if self.by_key.get(&c.key) == Some(&stream) {
                 self.by_key.remove(&c.key);
             }
@@ -389,7 +538,7 @@ impl TcpState {
     }
 
     /// A new connection; returns how many were evicted to make room.
-    fn create(&mut self, key: ConvKey, first_src: (Option<IpAddr>, u16), ts: (i64, u32), max: usize) -> (u32, usize) {
+    fn create(&mut self, key: ConvKey, first_src: (Option<IpAddr>, u16), ts: Time, max: usize) -> (u32, usize) {
         let mut evicted = 0;
         while self.conns.len() >= max.max(1) {
             let Some((_, &s)) = self.lru.iter().next() else { break };
@@ -398,10 +547,8 @@ impl TcpState {
         }
         let stream = self.next_stream;
         self.next_stream = self.next_stream.wrapping_add(1);
-        if let Some(old) = self.by_key.insert(key, stream) {
-            // A reused 4-tuple: the old connection stays reachable by stream until evicted.
-            let _ = old;
-        }
+        // A reused 4-tuple: the old connection stays reachable by stream until evicted.
+        self.by_key.insert(key, stream);
         self.conns.insert(
             stream,
             Conn {
@@ -410,6 +557,8 @@ impl TcpState {
                 completeness: 0,
                 first_ts: ts,
                 last_ts: ts,
+                ts_mru_syn: (0, 0),
+                first_rtt: (0, 0),
                 tick: 0,
                 dirs: [Dir::default(), Dir::default()],
             },
@@ -437,6 +586,8 @@ fn be32(d: &[u8], o: usize) -> u32 {
 #[derive(Default)]
 struct Opts {
     wscale: Option<u8>,
+    /// SACK blocks (left, right edge), at most [`analysis::MAX_SACK`].
+    sack: Vec<(u32, u32)>,
     info: String,
 }
 
@@ -540,11 +691,36 @@ fn unwrap(reference: u64, rel: u32) -> i64 {
 }
 
 /// Dissect a TCP segment (the IP payload).
+///
+/// The steps follow tshark's `dissect_tcp` in order, because later ones see the state earlier
+/// ones leave: the connection lookup (a pure SYN with a new ISN starts a new `tcp.stream`, a
+/// SYN+ACK with a new ISN restarts the direction's relative numbers; both are "port numbers
+/// reused"), the per-connection times, the SEQ/ACK analysis ([`analysis::analyze`]), the window
+/// and its scale as known before this segment's options, the connection completeness, the
+/// handshake RTT, the options (a window scale option takes effect for later segments), the
+/// analysis subtree, the window scaling check of a SYN, then reassembly and the hand-off.
+///
+/// Inside an ICMP error ([`crate::net::icmp::IcmpState::in_error`]) the quoted header is shown
+/// as tshark shows it: raw sequence and acknowledgment numbers, no length, no analysis, no
+/// reassembly and no application layer. Like tshark it still finds or creates the connection
+/// (so it takes a `tcp.stream` index, and a quoted SYN with a new ISN starts a new stream) and
+/// updates the connection's times and completeness.
 pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let d = tvb.data;
-    ctx.tb.set_protocol_column("TCP");
+    let inner = ctx.st.icmp.in_error();
+    // tshark shows the sequence number early for a TCP header quoted in an ICMPv4 error.
+    let protos = ctx.tb.protocols();
+    let icmp_ip = inner && protos.len() >= 2 && protos[protos.len() - 2..] == ["icmp", "ip"];
+    if !inner {
+        ctx.tb.set_protocol_column("TCP");
+    }
     if d.len() < 20 {
         ctx.tb.open_proto(&hf::TCP, tvb.all(), Some("Transmission Control Protocol".into()));
+        if inner {
+            // An error quotes at least 8 bytes of the datagram (RFC 792): what fits is shown.
+            quoted_prefix(ctx, tvb, icmp_ip);
+            return;
+        }
         ctx.tb.malformed(format!("TCP header needs 20 bytes, {} captured", d.len()), tvb.all());
         return;
     }
@@ -565,62 +741,69 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     tb.add_uint(&hf::DSTPORT, tvb.span(2, 4), u64::from(dp));
     tb.add_hidden(&hf::PORT, tvb.span(0, 2), Value::UInt(u64::from(sp)));
     tb.add_hidden(&hf::PORT, tvb.span(2, 4), Value::UInt(u64::from(dp)));
-    if hl < 20 || hl > d.len() {
-        tb.set_label(format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}"));
-        tb.add_label(
-            &hf::HDR_LEN,
-            tvb.span(12, 13),
-            Value::UInt(hl as u64),
-            format!("Header Length: {hl} bytes ({})", hl / 4),
-        );
-        let msg = if hl < 20 {
-            format!("Bogus TCP header length ({hl}, must be at least 20)")
-        } else {
-            format!("TCP header length {hl} exceeds the {} bytes captured", d.len())
-        };
-        ctx.tb.malformed(msg, tvb.span(12, 13));
-        return;
+    if icmp_ip {
+        tb.add_uint(&hf::SEQ, tvb.span(4, 8), u64::from(seq));
     }
-    let payload = tvb.from(hl);
-    let plen = payload.len();
     let syn = flags & flag::SYN != 0;
     let ackf = flags & flag::ACK != 0;
     let fin = flags & flag::FIN != 0;
     let rst = flags & flag::RST != 0;
+    let pure_syn = flags & (flag::SYN | flag::ACK) == flag::SYN;
+    let synack = flags & (flag::SYN | flag::ACK) == flag::SYN | flag::ACK;
+    let pure_ack = flags & (flag::SYN | flag::ACK) == flag::ACK;
+    let hdr_ok = (20..=d.len()).contains(&hl);
+    let payload = if hdr_ok { tvb.from(hl) } else { tvb.from(d.len()) };
+    let plen = payload.len();
+    let opts = if hdr_ok { parse_opts(&d[20..hl]) } else { Opts::default() };
 
-    // Options first: the window scale of a SYN matters below.
-    let opts = parse_opts(&d[20..hl]);
-
-    // Connection lookup.
+    // The connection, and tshark's handling of a SYN or SYN+ACK with a new ISN.
     let src = ctx.addrs.src;
     let dst = ctx.addrs.dst;
     let (key, _) = ConvKey::new(src, sp, dst, dp);
     let max = ctx.cfg.max_flows;
     let st = &mut ctx.st.tcp;
     let mut evicted = 0;
-    let mut reused = false;
-    let stream = match st.by_key.get(&key).copied() {
-        Some(s) if st.conns.contains_key(&s) => {
-            let c = &st.conns[&s];
-            let di = usize::from(c.first_src != (src, sp));
-            let d0 = &c.dirs[di];
-            let new_syn =
-                syn && !ackf && ((d0.base.is_some() && d0.base != Some(seq)) || c.completeness & COMPLETENESS_RST != 0);
-            if new_syn {
-                reused = true;
-                let (s2, e) = st.create(key, (src, sp), ctx.ts, max);
-                evicted = e;
-                s2
-            } else {
-                s
-            }
-        }
+    let (mut stream, is_new) = match st.by_key.get(&key).copied() {
+        Some(s) if st.conns.contains_key(&s) => (s, false),
         _ => {
             let (s, e) = st.create(key, (src, sp), ctx.ts, max);
-            evicted = e;
-            s
+            evicted += e;
+            (s, true)
         }
     };
+    let mut ta = Acked::default();
+    let fwd_base = st.conns.get(&stream).map(|c| c.dirs[usize::from(c.first_src != (src, sp))].base);
+    match fwd_base {
+        Some(Some(base)) if pure_syn && seq != base => {
+            let (s, e) = st.create(key, (src, sp), ctx.ts, max);
+            evicted += e;
+            stream = s;
+            ta.present = true;
+            ta.flags |= af::REUSED_PORTS;
+            if let Some(c) = st.conns.get_mut(&stream) {
+                c.completeness = COMPLETENESS_SYN;
+            }
+        }
+        Some(Some(_)) if pure_syn => {
+            if let Some(c) = st.conns.get_mut(&stream) {
+                let di = usize::from(c.first_src != (src, sp));
+                c.dirs[di].an.restart_nextseq();
+            }
+        }
+        Some(Some(base)) if synack && seq != base => {
+            if let Some(c) = st.conns.get_mut(&stream) {
+                let di = usize::from(c.first_src != (src, sp));
+                let f = &mut c.dirs[di];
+                f.base = Some(seq);
+                // The peer restarted: bytes of the old numbering are not part of this stream.
+                f.rs = DirStream::default();
+                f.fin_at = None;
+            }
+            ta.present = true;
+            ta.flags |= af::REUSED_PORTS;
+        }
+        _ => {}
+    }
     st.touch(stream);
     let Some(conn) = st.conns.get_mut(&stream) else {
         return;
@@ -629,145 +812,127 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let dir = di as u8;
     let ri = 1 - di;
     let completeness = conn.completeness;
-    let rel_t = time_sub(ctx.ts, conn.first_ts);
-    let delta_t = time_sub(ctx.ts, conn.last_ts);
+    let rel_t = analysis::delta(ctx.ts, conn.first_ts);
+    let delta_t = analysis::delta(ctx.ts, conn.last_ts);
     conn.last_ts = ctx.ts;
+    conn.dirs[di].an.clear_sack();
 
-    // A repeated SYN or FIN (same sequence number) is a retransmission.
-    let syn_again = syn && conn.dirs[di].base_from_syn && conn.dirs[di].base == Some(seq);
-    // Relative sequence numbers (tshark's default).
-    {
-        let f = &mut conn.dirs[di];
-        if syn && !f.base_from_syn && f.rs.next() == 0 {
-            f.base = Some(seq);
-            f.base_from_syn = true;
-        } else if f.base.is_none() {
-            f.base = Some(seq.wrapping_sub(1));
+    // SEQ/ACK analysis and relative numbers (not for a header quoted in an ICMP error).
+    let seg_len = plen as u32;
+    if !inner {
+        let (f, r) = conn.pair(di);
+        if f.base.is_none() {
+            f.base = Some(if syn { seq } else { seq.wrapping_sub(1) });
         }
-        if syn {
-            f.win_scale = opts.wscale.map(|s| s.min(14) as i8).unwrap_or(WS_NONE);
-            if ackf && (f.win_scale == WS_NONE || conn.dirs[ri].win_scale == WS_NONE) {
-                conn.dirs[0].win_scale = WS_NONE;
-                conn.dirs[1].win_scale = WS_NONE;
+        if ackf && r.base.is_none() {
+            r.base = Some(ack.wrapping_sub(1));
+        }
+        let before = f.an.unacked() + r.an.unacked();
+        let info = ConnInfo {
+            fwd_base: f.base.unwrap_or(0),
+            first_rtt: conn.first_rtt,
+            may_record: st.unacked_total < MAX_UNACKED_TOTAL,
+        };
+        let s = Seg { frame: ctx.frame_number, ts: ctx.ts, seq, ack, seglen: seg_len, flags, window: u32::from(win) };
+        let (f, r) = conn.pair(di);
+        analysis::analyze(&mut f.an, &mut r.an, &info, &s, &mut ta);
+        let after = f.an.unacked() + r.an.unacked();
+        st.unacked_total = (st.unacked_total + after).saturating_sub(before);
+    }
+    let (seq_shown, ack_shown) = if inner {
+        (seq, ack)
+    } else {
+        let f = &conn.dirs[di];
+        let r = &conn.dirs[ri];
+        let s = seq.wrapping_sub(f.base.unwrap_or(0));
+        let a = if ackf { ack.wrapping_sub(r.base.unwrap_or(0)) } else { ack };
+        (s, a)
+    };
+    let nxtseq = seq_shown.wrapping_add(seg_len).wrapping_add(u32::from(syn || fin));
+    // The window as known before this segment's options; a SYN's is never scaled.
+    let win_scale = conn.dirs[di].an.win_scale;
+    let win_size = if !syn && !inner && win_scale >= 0 { u64::from(win) << win_scale } else { u64::from(win) };
+
+    // Completeness, as tshark updates it (the value shown is the one before this segment).
+    if hl >= 20 {
+        let mut c = if is_new { 0 } else { conn.completeness };
+        if is_new {
+            if pure_syn {
+                c |= COMPLETENESS_SYN;
+                if seg_len > 0 && !inner {
+                    c |= COMPLETENESS_DATA;
+                }
+            }
+        } else {
+            if synack {
+                c |= COMPLETENESS_SYNACK;
+            }
+            if pure_ack {
+                c |= if seg_len > 0 && !inner { COMPLETENESS_DATA } else { COMPLETENESS_ACK };
+            }
+            if fin && ackf {
+                c |= COMPLETENESS_FIN;
+            }
+            if rst {
+                c |= COMPLETENESS_RST;
             }
         }
+        conn.completeness = c;
     }
-    if ackf && conn.dirs[ri].base.is_none() {
-        conn.dirs[ri].base = Some(ack.wrapping_sub(1));
+    // The handshake RTT: from the latest SYN to the first pure ACK.
+    if pure_syn {
+        conn.ts_mru_syn = ctx.ts;
     }
-    let base = conn.dirs[di].base.unwrap_or(seq);
-    let rel_seq = seq.wrapping_sub(base);
-    let rel_ack = if ackf { ack.wrapping_sub(conn.dirs[ri].base.unwrap_or(ack)) } else { 0 };
-    let seg_len = plen as u32;
-    let nxtseq = rel_seq.wrapping_add(seg_len).wrapping_add(u32::from(syn)).wrapping_add(u32::from(fin));
-    let win_scale = conn.dirs[di].win_scale;
-    let win_size = if !syn && win_scale >= 0 { u64::from(win) << win_scale } else { u64::from(win) };
-
-    // Completeness, as it was before this segment (tshark shows it so in one pass).
     if syn {
-        conn.completeness |= if ackf { COMPLETENESS_SYNACK } else { COMPLETENESS_SYN };
-    } else if ackf && conn.completeness & COMPLETENESS_SYNACK != 0 {
-        conn.completeness |= COMPLETENESS_ACK;
+        conn.dirs[di].an.is_first_ack = true;
     }
-    if plen > 0 {
-        conn.completeness |= COMPLETENESS_DATA;
+    if pure_ack && !analysis::is_zero(conn.ts_mru_syn) && analysis::is_zero(conn.first_rtt) {
+        conn.first_rtt = analysis::delta(ctx.ts, conn.ts_mru_syn);
     }
-    if fin {
-        conn.completeness |= COMPLETENESS_FIN;
+    if pure_ack {
+        conn.dirs[di].an.is_first_ack = false;
     }
-    if rst {
-        conn.completeness |= COMPLETENESS_RST;
+    let closing = if fin {
+        let initiator = !conn.dirs[ri].closing_initiator;
+        if initiator {
+            conn.dirs[di].closing_initiator = true;
+        }
+        Some(initiator)
+    } else {
+        None
+    };
+    // Options take effect now: the window scale (for later segments) and the SACK blocks.
+    if hdr_ok {
+        let f = &mut conn.dirs[di].an;
+        if let Some(ws) = opts.wscale {
+            f.win_scale = ws.min(14) as i8;
+        }
+        for (i, &(le, re)) in opts.sack.iter().enumerate() {
+            f.add_sack(i, le, re);
+        }
     }
-
-    // Reassembly.
+    let first_rtt = conn.first_rtt;
+    // Reassembly (the analysis above does not depend on it).
     let mut dels: Vec<Delivery> = Vec::new();
     let mut outcome = crate::net::reasm::SegmentOutcome::default();
-    let mut ack_gap = false;
-    let reassemble = ctx.cfg.tcp_reassemble;
-    // Stream offset of the first payload byte: relative sequence 1 is offset 0; a SYN's data
-    // starts after the SYN.
-    let data_rel = rel_seq.wrapping_add(u32::from(syn));
-    let next_rel = conn.dirs[di].rs.next() + 1;
-    let start = unwrap(next_rel, data_rel) - 1;
-    let (skip, offset) = if start < 0 { ((-start) as usize, 0u64) } else { (0, start as u64) };
+    let reassemble = ctx.cfg.tcp_reassemble && !inner && hdr_ok;
     if reassemble {
-        if plen > 0 {
-            let origin = Origin { frame: ctx.frame_number, buf: payload.buf, buf_off: payload.base + skip.min(plen) };
-            let data = payload.data.get(skip..).unwrap_or(&[]);
-            if skip >= plen {
-                outcome.retransmission = true;
-            } else {
-                outcome = conn.dirs[di].rs.segment(offset, data, origin, ctx.cfg.tcp_max_buffer);
-                // Runs index `data`; shift them to index the whole payload.
-                let runs = outcome
-                    .runs
-                    .drain(..)
-                    .map(|r| match r {
-                        Run::Current { offset, range } => {
-                            Run::Current { offset, range: range.start + skip..range.end + skip }
-                        }
-                        other => other,
-                    })
-                    .collect();
-                deliveries(&mut dels, dir, runs, payload.data);
-            }
-        }
-        if fin && plen == 0 && conn.dirs[di].fin_at == Some(offset) {
-            outcome.retransmission = true;
-        }
-        if fin {
-            let end = offset + (plen.saturating_sub(skip)) as u64;
-            let f = &mut conn.dirs[di];
-            let end = end.max(f.rs.next());
-            f.fin_at.get_or_insert(end);
-            let runs = f.rs.flush(Some(end));
-            deliveries(&mut dels, dir, runs, payload.data);
-        }
-        if rst {
-            for (i, dd) in conn.dirs.iter_mut().enumerate() {
-                let runs = dd.rs.flush(None);
-                deliveries(&mut dels, i as u8, runs, payload.data);
-            }
-        } else if ackf && !syn {
-            // The peer acknowledged bytes of ours... of the reverse direction never seen?
-            let r = &mut conn.dirs[ri];
-            let r_next = r.rs.next();
-            let ack_off = unwrap(r_next + 1, rel_ack) - 1;
-            let limit = match r.fin_at {
-                Some(f) => (ack_off).min(f as i64),
-                None => ack_off,
-            };
-            // Only a plausible distance (a bogus ACK must not swallow the stream).
-            if limit > r_next as i64 && (limit - r_next as i64) < (1 << 30) && r.base.is_some() {
-                ack_gap = true;
-                let runs = r.rs.skip_to(limit as u64);
-                deliveries(&mut dels, ri as u8, runs, &[]);
-            }
-        }
+        reassembly(ctx.cfg, ctx.frame_number, conn, di, seq, ack, flags, payload, &mut dels, &mut outcome);
     }
-
-    if syn_again {
-        outcome.retransmission = true;
+    // tshark checks the window scaling of a SYN after showing it.
+    if syn && hl >= 20 {
+        let (f, r) = conn.pair(di);
+        if f.an.win_scale == WS_UNKNOWN {
+            f.an.win_scale = WS_NONE;
+            r.an.win_scale = WS_NONE;
+        } else if synack && r.an.win_scale == WS_NONE {
+            f.an.win_scale = WS_NONE;
+        }
     }
 
     // The tree.
     let tb = &mut ctx.tb;
-    tb.set_label(format!(
-        "Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}, Seq: {rel_seq}{}, Len: {plen}",
-        if ackf { format!(", Ack: {rel_ack}") } else { String::new() }
-    ));
     tb.add_generated(&hf::STREAM, Span::EMPTY, Value::UInt(u64::from(stream)));
-    if reused {
-        tb.open(&hf::ANALYSIS, Span::EMPTY, Value::None);
-        tb.add_generated(&hf::A_REUSED_PORTS, tvb.span(0, 4), Value::None);
-        tb.expert(
-            Severity::Note,
-            Group::Sequence,
-            "A new tcp session is started with the same ports as an earlier session in this trace",
-            tvb.span(0, 4),
-        );
-        tb.close();
-    }
     if evicted > 0 {
         tb.expert(
             Severity::Note,
@@ -777,21 +942,31 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         );
     }
     tb.add_generated(&hf::COMPLETENESS, Span::EMPTY, Value::UInt(u64::from(completeness)));
-    tb.add_generated(&hf::LEN, Span::EMPTY, Value::UInt(plen as u64));
-    tb.add_label(
-        &hf::SEQ,
-        tvb.span(4, 8),
-        Value::UInt(u64::from(rel_seq)),
-        format!("Sequence Number: {rel_seq}    (relative sequence number)"),
-    );
-    tb.add_uint(&hf::SEQ_RAW, tvb.span(4, 8), u64::from(seq));
-    tb.add_generated(&hf::NXTSEQ, Span::EMPTY, Value::UInt(u64::from(nxtseq)));
-    tb.add_label(
-        &hf::ACK,
-        tvb.span(8, 12),
-        Value::UInt(u64::from(rel_ack)),
-        format!("Acknowledgment Number: {rel_ack}    (relative ack number)"),
-    );
+    if !inner {
+        tb.add_generated(&hf::LEN, Span::EMPTY, Value::UInt(plen as u64));
+    }
+    if !icmp_ip {
+        tb.add_label(
+            &hf::SEQ,
+            tvb.span(4, 8),
+            Value::UInt(u64::from(seq_shown)),
+            format!("Sequence Number: {seq_shown}    (relative sequence number)"),
+        );
+        tb.add_uint(&hf::SEQ_RAW, tvb.span(4, 8), u64::from(seq));
+    }
+    if !inner {
+        tb.add_generated(&hf::NXTSEQ, Span::EMPTY, Value::UInt(u64::from(nxtseq)));
+    }
+    let ack_label = if ackf {
+        format!("Acknowledgment Number: {ack_shown}    (relative ack number)")
+    } else {
+        format!("Acknowledgment Number: {ack_shown}")
+    };
+    tb.open_label(&hf::ACK, tvb.span(8, 12), Value::UInt(u64::from(ack_shown)), ack_label);
+    if !ackf && ack != 0 {
+        tb.expert_field(&hf::ACK_NONZERO, Severity::Note, Group::Protocol, hf::ACK_NONZERO.name, tvb.span(8, 12));
+    }
+    tb.close();
     tb.add_uint(&hf::ACK_RAW, tvb.span(8, 12), u64::from(ack));
     tb.add_label(
         &hf::HDR_LEN,
@@ -799,6 +974,16 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         Value::UInt(hl as u64),
         format!("Header Length: {hl} bytes ({})", hl / 4),
     );
+    if hl < 20 {
+        tb.set_label(format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}"));
+        ctx.tb.malformed(format!("Bogus TCP header length ({hl}, must be at least 20)"), tvb.span(12, 13));
+        return;
+    }
+    tb.set_label(format!(
+        "Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}, Seq: {seq_shown}{}{}",
+        if ackf { format!(", Ack: {ack_shown}") } else { String::new() },
+        if inner { String::new() } else { format!(", Len: {plen}") }
+    ));
     let fsp = tvb.span(12, 14);
     let list = flags_list(flags);
     tb.open_label(
@@ -816,8 +1001,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     tb.add(&hf::FLAGS_PUSH, fsp, Value::Bool(flags & flag::PSH != 0));
     if rst {
         tb.open(&hf::FLAGS_RESET, fsp, Value::Bool(true));
-        tb.add(&hf::CONN_RST, fsp, Value::None);
-        tb.expert(Severity::Warning, Group::Sequence, "Connection reset (RST)", fsp);
+        tb.expert_field(&hf::CONN_RST, Severity::Warning, Group::Sequence, "Connection reset (RST)", fsp);
         tb.close();
     } else {
         tb.add(&hf::FLAGS_RESET, fsp, Value::Bool(false));
@@ -825,16 +1009,16 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     if syn {
         tb.open(&hf::FLAGS_SYN, fsp, Value::Bool(true));
         if ackf {
-            tb.add(&hf::CONN_SYNACK, fsp, Value::None);
-            tb.expert(
+            tb.expert_field(
+                &hf::CONN_SYNACK,
                 Severity::Chat,
                 Group::Sequence,
                 format!("Connection establish acknowledge (SYN+ACK): server port {sp}"),
                 fsp,
             );
         } else {
-            tb.add(&hf::CONN_SYN, fsp, Value::None);
-            tb.expert(
+            tb.expert_field(
+                &hf::CONN_SYN,
                 Severity::Chat,
                 Group::Sequence,
                 format!("Connection establish request (SYN): server port {dp}"),
@@ -847,13 +1031,22 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     }
     if fin {
         tb.open(&hf::FLAGS_FIN, fsp, Value::Bool(true));
-        tb.add(&hf::CONN_FIN, fsp, Value::None);
-        tb.expert(Severity::Chat, Group::Sequence, "Connection finish (FIN)", fsp);
+        tb.expert_field(&hf::CONN_FIN, Severity::Chat, Group::Sequence, "Connection finish (FIN)", fsp);
         tb.close();
     } else {
         tb.add(&hf::FLAGS_FIN, fsp, Value::Bool(false));
     }
-    tb.add(&hf::FLAGS_STR, fsp, Value::Str(flags_str(flags)));
+    tb.open(&hf::FLAGS_STR, fsp, Value::Str(flags_str(flags)));
+    match closing {
+        Some(true) => {
+            tb.expert_field(&hf::CONN_FIN_ACTIVE, Severity::Note, Group::Sequence, hf::CONN_FIN_ACTIVE.name, fsp)
+        }
+        Some(false) => {
+            tb.expert_field(&hf::CONN_FIN_PASSIVE, Severity::Note, Group::Sequence, hf::CONN_FIN_PASSIVE.name, fsp)
+        }
+        None => {}
+    }
+    tb.close();
     tb.close();
     tb.add_uint(&hf::WINDOW_VALUE, tvb.span(14, 16), u64::from(win));
     tb.add_generated(&hf::WINDOW_SIZE, tvb.span(14, 16), Value::UInt(win_size));
@@ -861,34 +1054,43 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         let (v, label) = match win_scale {
             WS_UNKNOWN => (-1, "Window size scaling factor: -1 (unknown)".to_string()),
             WS_NONE => (-2, "Window size scaling factor: -2 (no window scaling used)".to_string()),
-            s => (1i64 << s, format!("Window size scaling factor: {}", 1i64 << s)),
+            s => (1i64 << s.clamp(0, 14), format!("Window size scaling factor: {}", 1i64 << s.clamp(0, 14))),
         };
         tb.add_label(&hf::WINDOW_SCALEFACTOR, tvb.span(14, 16), Value::Int(v), label);
     }
-    // Checksum (RFC 9293 §3.1, pseudo-header for IPv4 / RFC 8200 §8.1 for IPv6).
+    // Checksum (RFC 9293 §3.1, pseudo-header for IPv4 / RFC 8200 §8.1 for IPv6). A header
+    // quoted in an ICMP error is checked over the bytes quoted, as tshark does.
     let csp = tvb.span(16, 18);
+    let covered = if inner { true } else { !ctx.st.ip.payload_truncated };
     let verified = match (ctx.cfg.check_checksums, src, dst) {
-        (true, Some(s), Some(t)) if !ctx.st.ip.payload_truncated => checksum::pseudo_header_checksum(s, t, 6, d),
+        (true, Some(s), Some(t)) if covered => checksum::pseudo_header_checksum(s, t, 6, d),
         _ => None,
     };
     let tb = &mut ctx.tb;
     match verified {
         Some(0) => {
             tb.add_label(&hf::CHECKSUM, csp, Value::UInt(u64::from(sum)), format!("Checksum: 0x{sum:04x} [correct]"));
-            tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(sum)));
             tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_GOOD));
+            tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(sum)));
         }
         Some(r) => {
             let should = checksum::should_be(sum, r);
-            tb.add_label(
+            tb.open_label(
                 &hf::CHECKSUM,
                 csp,
                 Value::UInt(u64::from(sum)),
                 format!("Checksum: 0x{sum:04x} incorrect, should be 0x{should:04x}"),
             );
-            tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(should)));
+            tb.expert_field(
+                &hf::CHECKSUM_BAD,
+                Severity::Error,
+                Group::Checksum,
+                format!("Bad checksum [should be 0x{should:04x}]"),
+                csp,
+            );
+            tb.close();
             tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_BAD));
-            tb.expert(Severity::Warning, Group::Checksum, format!("Bad checksum [should be 0x{should:04x}]"), csp);
+            tb.add_generated(&hf::CHECKSUM_CALC, csp, Value::UInt(u64::from(should)));
         }
         None => {
             tb.add_label(
@@ -900,14 +1102,21 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
             tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_UNVERIFIED));
         }
     }
-    tb.add_uint(&hf::URGENT_POINTER, tvb.span(18, 20), u64::from(urp));
+    tb.open(&hf::URGENT_POINTER, tvb.span(18, 20), Value::UInt(u64::from(urp)));
     if urp != 0 && flags & flag::URG == 0 {
-        tb.expert(
+        tb.expert_field(
+            &hf::URGENT_POINTER_NON_ZERO,
             Severity::Note,
             Group::Protocol,
-            "The urgent pointer field is nonzero while the URG flag is not set",
+            hf::URGENT_POINTER_NON_ZERO.name,
             tvb.span(18, 20),
         );
+    }
+    tb.close();
+    if hl > d.len() {
+        let msg = format!("TCP header length {hl} exceeds the {} bytes captured", d.len());
+        ctx.tb.malformed(msg, tvb.span(12, 13));
+        return;
     }
     if hl > 20 {
         let rb = ri_base(ctx, stream, ri);
@@ -916,83 +1125,39 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let tb = &mut ctx.tb;
     tb.add_generated(&hf::TIME_RELATIVE, Span::EMPTY, Value::Time { secs: rel_t.0, nanos: rel_t.1 });
     tb.add_generated(&hf::TIME_DELTA, Span::EMPTY, Value::Time { secs: delta_t.0, nanos: delta_t.1 });
-
-    // SEQ/ACK analysis.
-    let lost = outcome.held > 0 && !outcome.filled_hole;
-    let ooo = outcome.filled_hole;
-    if outcome.retransmission || lost || ooo || ack_gap || outcome.conflict {
-        let all = payload.all();
-        tb.open(&hf::ANALYSIS, Span::EMPTY, Value::None);
-        tb.open(&hf::ANALYSIS_FLAGS, Span::EMPTY, Value::None);
-        if outcome.retransmission {
-            tb.add_generated(&hf::A_RETRANSMISSION, all, Value::None);
-            tb.expert(Severity::Note, Group::Sequence, "This frame is a (suspected) retransmission", all);
-        }
-        if lost {
-            tb.add_generated(&hf::A_LOST_SEGMENT, all, Value::None);
-            tb.expert(
-                Severity::Warning,
-                Group::Sequence,
-                "Previous segment(s) not captured (common at capture start)",
-                all,
-            );
-        }
-        if ooo {
-            tb.add_generated(&hf::A_OUT_OF_ORDER, all, Value::None);
-            tb.expert(Severity::Warning, Group::Sequence, "This frame is a (suspected) out-of-order segment", all);
-        }
-        if ack_gap {
-            tb.add_generated(&hf::A_ACK_LOST, tvb.span(8, 12), Value::None);
-            tb.expert(
-                Severity::Warning,
-                Group::Sequence,
-                "ACKed segment that wasn't captured (common at capture start)",
-                tvb.span(8, 12),
-            );
-        }
-        tb.close();
-        tb.close();
-        if outcome.conflict {
-            // tshark shows these only in a reassembled PDU's segment list, where they matter.
-            tb.add_generated(&hf::OVERLAP, all, Value::Bool(true));
-            tb.add_generated(&hf::OVERLAP_CONFLICT, all, Value::Bool(true));
-            tb.expert(
-                Severity::Warning,
-                Group::Reassemble,
-                "Conflicting data in segment overlap (the first copy is kept)",
-                all,
-            );
-        }
+    let mut info = analysis_tree(tb, &ta, first_rtt);
+    let all = payload.all();
+    if outcome.conflict {
+        // tshark shows `tcp.segment.overlap.conflict` only in the segment list of a PDU an
+        // application parser asked to reassemble; the conflict is reported here as an expert.
+        tb.expert(
+            Severity::Warning,
+            Group::Reassemble,
+            "Conflicting data in segment overlap (the first copy is kept)",
+            all,
+        );
     }
     if outcome.cap_hit {
         tb.expert(
             Severity::Warning,
             Group::Reassemble,
             format!("TCP reassembly buffer limit ({} bytes) reached: a hole was given up", ctx.cfg.tcp_max_buffer),
-            payload.all(),
+            all,
         );
     }
     if plen > 0 {
-        tb.add_label(
-            &hf::PAYLOAD,
-            payload.all(),
-            Value::Bytes(payload.data.to_vec()),
-            format!("TCP payload ({plen} bytes)"),
-        );
+        tb.add_label(&hf::PAYLOAD, all, Value::Bytes(payload.data.to_vec()), format!("TCP payload ({plen} bytes)"));
+    }
+    if inner {
+        // A quoted segment's bytes are shown, never handed to an application parser.
+        data_layer(ctx, payload);
+        return;
     }
 
-    // Summary.
-    let mut info = String::new();
-    if outcome.retransmission {
-        info.push_str("[TCP Retransmission] ");
-    } else if ooo {
-        info.push_str("[TCP Out-Of-Order] ");
-    } else if lost {
-        info.push_str("[TCP Previous segment not captured] ");
-    }
-    info.push_str(&format!("{sp} → {dp} [{}] Seq={rel_seq}", list));
+    // Summary: tshark prepends each analysis note, so the last one comes first.
+    info.push_str(&format!("{sp} → {dp} [{list}] Seq={seq_shown}"));
     if ackf {
-        info.push_str(&format!(" Ack={rel_ack}"));
+        info.push_str(&format!(" Ack={ack_shown}"));
     }
     info.push_str(&format!(" Win={win_size} Len={plen}"));
     if flags & flag::URG != 0 {
@@ -1004,7 +1169,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     // Hand bytes up.
     if !reassemble {
         if plen > 0 {
-            let p = TcpPayload { stream, dir, src_port: sp, dst_port: dp, stream_offset: offset };
+            let p = TcpPayload { stream, dir, src_port: sp, dst_port: dp, stream_offset: 0 };
             app_tcp(ctx, &p, payload);
         }
         return;
@@ -1041,6 +1206,230 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     }
 }
 
+/// The part of a header quoted in an ICMP error that is shorter than 20 bytes: the ports and,
+/// for IPv4, the sequence number (RFC 792 quotes 8 bytes), as tshark shows them.
+fn quoted_prefix(ctx: &mut Ctx, tvb: Tvb, icmp_ip: bool) {
+    let d = tvb.data;
+    let tb = &mut ctx.tb;
+    if d.len() >= 2 {
+        let sp = be16(d, 0);
+        tb.add_uint(&hf::SRCPORT, tvb.span(0, 2), u64::from(sp));
+        tb.add_hidden(&hf::PORT, tvb.span(0, 2), Value::UInt(u64::from(sp)));
+    }
+    if d.len() >= 4 {
+        let dp = be16(d, 2);
+        tb.add_uint(&hf::DSTPORT, tvb.span(2, 4), u64::from(dp));
+        tb.add_hidden(&hf::PORT, tvb.span(2, 4), Value::UInt(u64::from(dp)));
+        tb.set_label(format!("Transmission Control Protocol, Src Port: {}, Dst Port: {dp}", be16(d, 0)));
+    }
+    if d.len() >= 8 && icmp_ip {
+        tb.add_uint(&hf::SEQ, tvb.span(4, 8), u64::from(be32(d, 4)));
+    }
+}
+
+/// Reassembly of this segment's direction; fills the deliveries to make after the tree.
+#[allow(clippy::too_many_arguments)]
+fn reassembly(
+    cfg: &crate::engine::Config,
+    frame: u64,
+    conn: &mut Conn,
+    di: usize,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    payload: Tvb,
+    dels: &mut Vec<Delivery>,
+    outcome: &mut crate::net::reasm::SegmentOutcome,
+) {
+    let syn = flags & flag::SYN != 0;
+    let fin = flags & flag::FIN != 0;
+    let rst = flags & flag::RST != 0;
+    let ackf = flags & flag::ACK != 0;
+    let dir = di as u8;
+    let ri = 1 - di;
+    let plen = payload.len();
+    let base = conn.dirs[di].base.unwrap_or(seq);
+    // Stream offset of the first payload byte: relative sequence 1 is offset 0; a SYN's data
+    // starts after the SYN.
+    let data_rel = seq.wrapping_sub(base).wrapping_add(u32::from(syn));
+    let next_rel = conn.dirs[di].rs.next() + 1;
+    let start = unwrap(next_rel, data_rel) - 1;
+    let (skip, offset) = if start < 0 { ((-start) as usize, 0u64) } else { (0, start as u64) };
+    if plen > skip {
+        let origin = Origin { frame, buf: payload.buf, buf_off: payload.base + skip };
+        let data = payload.data.get(skip..).unwrap_or(&[]);
+        *outcome = conn.dirs[di].rs.segment(offset, data, origin, cfg.tcp_max_buffer);
+        // Runs index `data`; shift them to index the whole payload.
+        let runs = outcome
+            .runs
+            .drain(..)
+            .map(|r| match r {
+                Run::Current { offset, range } => Run::Current { offset, range: range.start + skip..range.end + skip },
+                other => other,
+            })
+            .collect();
+        deliveries(dels, dir, runs, payload.data);
+    }
+    if fin {
+        let end = offset + (plen.saturating_sub(skip)) as u64;
+        let f = &mut conn.dirs[di];
+        let end = end.max(f.rs.next());
+        f.fin_at.get_or_insert(end);
+        let runs = f.rs.flush(Some(end));
+        deliveries(dels, dir, runs, payload.data);
+    }
+    if rst {
+        for (i, dd) in conn.dirs.iter_mut().enumerate() {
+            let runs = dd.rs.flush(None);
+            deliveries(dels, i as u8, runs, payload.data);
+        }
+    } else if ackf && !syn {
+        // The peer acknowledged bytes of the reverse direction that were never seen: holes
+        // before them will not be filled.
+        let r = &mut conn.dirs[ri];
+        let Some(rbase) = r.base else { return };
+        let r_next = r.rs.next();
+        let ack_off = unwrap(r_next + 1, ack.wrapping_sub(rbase)) - 1;
+        let limit = match r.fin_at {
+            Some(f) => ack_off.min(f as i64),
+            None => ack_off,
+        };
+        // Only a plausible distance (a bogus ACK must not swallow the stream).
+        if limit > r_next as i64 && (limit - r_next as i64) < (1 << 30) {
+            let runs = r.rs.skip_to(limit as u64);
+            deliveries(dels, ri as u8, runs, &[]);
+        }
+    }
+}
+
+/// The `tcp.analysis` subtree, in tshark's order; returns the summary prefix.
+fn analysis_tree(tb: &mut crate::tree::TreeBuilder, ta: &Acked, first_rtt: Time) -> String {
+    let mut notes: Vec<String> = Vec::new();
+    if !ta.present {
+        return String::new();
+    }
+    let time = |t: Time| Value::Time { secs: t.0, nanos: t.1 };
+    tb.open_node({
+        let mut n = crate::tree::Node::new(&hf::ANALYSIS, Span::EMPTY, Value::None);
+        n.generated = true;
+        n
+    });
+    if ta.frame_acked != 0 {
+        tb.add_generated(&hf::A_ACKS_FRAME, Span::EMPTY, Value::UInt(ta.frame_acked));
+        if !analysis::is_zero(ta.ack_rtt) {
+            tb.add_generated(&hf::A_ACK_RTT, Span::EMPTY, time(ta.ack_rtt));
+        }
+    }
+    if !analysis::is_zero(first_rtt) {
+        tb.add_generated(&hf::A_INITIAL_RTT, Span::EMPTY, time(first_rtt));
+    }
+    if ta.bytes_in_flight != 0 {
+        tb.add_generated(&hf::A_BYTES_IN_FLIGHT, Span::EMPTY, Value::UInt(u64::from(ta.bytes_in_flight)));
+        tb.add_generated(&hf::A_PUSH_BYTES_SENT, Span::EMPTY, Value::UInt(u64::from(ta.push_bytes_sent)));
+    }
+    if ta.flags != 0 {
+        let f = ta.flags;
+        let e = Span::EMPTY;
+        let seq = Group::Sequence;
+        tb.open_node({
+            let mut n = crate::tree::Node::new(&hf::ANALYSIS_FLAGS, Span::EMPTY, Value::None);
+            n.generated = true;
+            n
+        });
+        let ex = |tb: &mut crate::tree::TreeBuilder, def: &'static FieldDef, sev: Severity| {
+            tb.expert_field(def, sev, seq, def.name, e);
+        };
+        if f & af::REUSED_PORTS != 0 {
+            ex(tb, &hf::A_REUSED_PORTS, Severity::Note);
+            notes.push("[TCP Port numbers reused] ".into());
+        }
+        if f & af::RETRANSMISSION != 0 {
+            ex(tb, &hf::A_RETRANSMISSION, Severity::Note);
+            notes.push("[TCP Retransmission] ".into());
+            if !analysis::is_zero(ta.rto) {
+                tb.add_generated(&hf::A_RTO, e, time(ta.rto));
+                tb.add_generated(&hf::A_RTO_FRAME, e, Value::UInt(ta.rto_frame));
+            }
+        }
+        if f & af::FAST_RETRANSMISSION != 0 {
+            ex(tb, &hf::A_FAST_RETRANSMISSION, Severity::Note);
+            ex(tb, &hf::A_RETRANSMISSION, Severity::Note);
+            notes.push("[TCP Fast Retransmission] ".into());
+        }
+        if f & af::SPURIOUS_RETRANSMISSION != 0 {
+            ex(tb, &hf::A_SPURIOUS_RETRANSMISSION, Severity::Note);
+            ex(tb, &hf::A_RETRANSMISSION, Severity::Note);
+            notes.push("[TCP Spurious Retransmission] ".into());
+        }
+        if f & af::OUT_OF_ORDER != 0 {
+            ex(tb, &hf::A_OUT_OF_ORDER, Severity::Warning);
+            notes.push("[TCP Out-Of-Order] ".into());
+        }
+        if f & af::LOST_PACKET != 0 {
+            ex(tb, &hf::A_LOST_SEGMENT, Severity::Warning);
+            notes.push("[TCP Previous segment not captured] ".into());
+        }
+        if f & af::ACK_LOST_PACKET != 0 {
+            ex(tb, &hf::A_ACK_LOST, Severity::Warning);
+            notes.push("[TCP ACKed unseen segment] ".into());
+        }
+        if f & af::WINDOW_UPDATE != 0 {
+            ex(tb, &hf::A_WINDOW_UPDATE, Severity::Chat);
+            notes.push("[TCP Window Update] ".into());
+        }
+        if f & af::WINDOW_FULL != 0 {
+            ex(tb, &hf::A_WINDOW_FULL, Severity::Warning);
+            notes.push("[TCP Window Full] ".into());
+        }
+        if f & af::KEEP_ALIVE != 0 {
+            ex(tb, &hf::A_KEEP_ALIVE, Severity::Note);
+            notes.push("[TCP Keep-Alive] ".into());
+        }
+        if f & af::KEEP_ALIVE_ACK != 0 {
+            ex(tb, &hf::A_KEEP_ALIVE_ACK, Severity::Note);
+            notes.push("[TCP Keep-Alive ACK] ".into());
+        }
+        if ta.dupack_num != 0 && f & af::DUPLICATE_ACK != 0 {
+            let mut n = crate::tree::Node::new(&hf::A_DUPLICATE_ACK, e, Value::None);
+            n.generated = true;
+            n.label = Some("This is a TCP duplicate ack".into());
+            tb.add_node(n);
+            notes.push(format!("[TCP Dup ACK {}#{}] ", ta.dupack_frame, ta.dupack_num));
+        }
+        if f & af::ZERO_WINDOW_PROBE != 0 {
+            ex(tb, &hf::A_ZERO_WINDOW_PROBE, Severity::Note);
+            notes.push("[TCP ZeroWindowProbe] ".into());
+        }
+        if f & af::ZERO_WINDOW != 0 {
+            ex(tb, &hf::A_ZERO_WINDOW, Severity::Warning);
+            notes.push("[TCP ZeroWindow] ".into());
+        }
+        if f & af::ZERO_WINDOW_PROBE_ACK != 0 {
+            ex(tb, &hf::A_ZERO_WINDOW_PROBE_ACK, Severity::Note);
+            notes.push("[TCP ZeroWindowProbeAck] ".into());
+        }
+        tb.close();
+        if ta.dupack_num != 0 {
+            tb.add_generated(&hf::A_DUPLICATE_ACK_NUM, e, Value::UInt(u64::from(ta.dupack_num)));
+            tb.open_node({
+                let mut n = crate::tree::Node::new(&hf::A_DUPLICATE_ACK_FRAME, e, Value::UInt(ta.dupack_frame));
+                n.generated = true;
+                n
+            });
+            tb.expert_field(
+                &hf::A_DUPLICATE_ACK,
+                Severity::Note,
+                seq,
+                format!("Duplicate ACK (#{})", ta.dupack_num),
+                e,
+            );
+            tb.close();
+        }
+    }
+    tb.close();
+    notes.iter().rev().map(String::as_str).collect()
+}
+
 /// The reverse direction's base sequence number, for relative SACK edges.
 fn ri_base(ctx: &Ctx, stream: u32, ri: usize) -> Option<u32> {
     ctx.st.tcp.conns.get(&stream).and_then(|c| c.dirs[ri].base)
@@ -1068,6 +1457,13 @@ fn parse_opts(o: &[u8]) -> Opts {
                 r.info.push_str(&format!(" WS={}", 1u32 << v[0].min(14)));
             }
             (opt::SACK_PERM, 2) => r.info.push_str(" SACK_PERM"),
+            (opt::SACK, _) => {
+                for b in v.chunks_exact(8) {
+                    if r.sack.len() < analysis::MAX_SACK {
+                        r.sack.push((be32(b, 0), be32(b, 4)));
+                    }
+                }
+            }
             (opt::TIMESTAMP, 10) => r.info.push_str(&format!(
                 " TSval={} TSecr={}",
                 u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
