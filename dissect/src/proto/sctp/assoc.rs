@@ -181,13 +181,29 @@ impl AssocTable {
 /// Identifier of a half-association in [`Halves`].
 pub type HalfId = usize;
 
+/// What is known of one TSN sent in a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TsnInfo {
+    pub tsn: u32,
+    pub first_frame: u64,
+    pub first_ts: (i64, u32),
+    /// The frame whose SACK first acknowledged it (0: not yet).
+    pub ack_frame: u64,
+    pub ack_ts: (i64, u32),
+}
+
 #[derive(Debug, Default)]
 pub struct Half {
     pub started: bool,
     pub first_tsn: u32,
     pub peer: Option<HalfId>,
-    /// Relative TSN -> (frame first sent in, its timestamp).
-    tsns: BTreeMap<u32, (u64, (i64, u32))>,
+    /// Relative TSN -> what is known of it.
+    tsns: BTreeMap<u32, TsnInfo>,
+    /// The relative TSN the next cumulative ack starts from (tshark's `cumm_ack`).
+    cumm_ack: u32,
+    /// The frame of the latest acknowledgements and the TSNs they acked, in order.
+    acks_frame: u64,
+    acks: Vec<u32>,
 }
 
 /// TSNs remembered per half-association for retransmission detection.
@@ -271,19 +287,74 @@ impl Halves {
         Some(self.halves.get(p).map(|h| h.first_tsn).unwrap_or(0))
     }
 
-    /// Record a DATA TSN: the frame and time it was first sent, if this is a retransmission.
-    pub fn tsn_seen(&mut self, id: HalfId, tsn: u32, frame: u64, ts: (i64, u32)) -> Option<(u64, (i64, u32))> {
+    /// Record a DATA TSN; returns what is known of it and whether this frame retransmits it.
+    pub fn tsn_seen(&mut self, id: HalfId, tsn: u32, frame: u64, ts: (i64, u32)) -> Option<(TsnInfo, bool)> {
         let h = self.halves.get_mut(id)?;
         if !h.started {
             h.first_tsn = tsn;
             h.started = true;
         }
         let rel = tsn.wrapping_sub(h.first_tsn);
-        let first = *h.tsns.entry(rel).or_insert((frame, ts));
+        let t = *h.tsns.entry(rel).or_insert(TsnInfo { tsn, first_frame: frame, first_ts: ts, ..TsnInfo::default() });
         while h.tsns.len() > MAX_TSNS_PER_HALF {
             h.tsns.pop_first();
         }
-        (first.0 != frame).then_some(first)
+        Some((t, t.first_frame != frame))
+    }
+
+    /// A SACK from half `id` acknowledging its peer's TSNs up to `end` (cumulatively when
+    /// `start` is None, else the gap block `start..=end`), as tshark's `sctp_ack_block`: the TSNs
+    /// this frame is the first to acknowledge, to show under the ack.
+    pub fn ack_block(&mut self, id: HalfId, start: Option<u32>, end: u32, frame: u64, ts: (i64, u32)) -> Vec<TsnInfo> {
+        let Some(p) = self.halves.get(id).and_then(|h| h.peer) else { return Vec::new() };
+        let Some(peer) = self.halves.get_mut(p) else { return Vec::new() };
+        if !peer.started {
+            return Vec::new();
+        }
+        let rel_end = end.wrapping_sub(peer.first_tsn);
+        let rel_start = match start {
+            Some(s) => s.wrapping_sub(peer.first_tsn),
+            None => peer.cumm_ack,
+        };
+        if peer.acks_frame == frame && !peer.acks.is_empty() {
+            // Acks already made in this frame: show those in range, make no new ones.
+            return peer
+                .acks
+                .iter()
+                .filter_map(|r| peer.tsns.get(r))
+                .filter(|t| {
+                    let tsn = t.tsn.wrapping_sub(peer.first_tsn);
+                    t.ack_frame == frame && (start.is_none() || rel_start <= tsn) && tsn <= rel_end
+                })
+                .copied()
+                .collect();
+        }
+        if rel_end < rel_start || rel_end - rel_start > 0xffff_0000 {
+            return Vec::new();
+        }
+        if start.is_none() {
+            peer.cumm_ack = rel_end.wrapping_add(1);
+        }
+        let mut out = Vec::new();
+        if rel_end - rel_start < 5000 {
+            for rel in rel_start..=rel_end {
+                if let Some(t) = peer.tsns.get_mut(&rel) {
+                    if t.ack_frame == 0 {
+                        t.ack_frame = frame;
+                        t.ack_ts = ts;
+                        if peer.acks_frame != frame {
+                            peer.acks_frame = frame;
+                            peer.acks.clear();
+                        }
+                        peer.acks.push(rel);
+                    }
+                    if t.ack_frame == frame {
+                        out.push(*t);
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -367,11 +438,20 @@ mod tests {
         assert_eq!(h.half(x).unwrap().peer, Some(y));
         assert_eq!(h.half(y).unwrap().peer, Some(x));
         assert_eq!(h.peer_first_tsn(y), Some(0));
-        assert_eq!(h.tsn_seen(x, 1000, 5, (1, 0)), None);
+        let seen =
+            |h: &mut Halves, tsn, frame| h.tsn_seen(x, tsn, frame, (frame as i64, 0)).map(|(t, r)| (t.first_frame, r));
+        assert_eq!(seen(&mut h, 1000, 5), Some((5, false)));
         assert_eq!(h.peer_first_tsn(y), Some(1000));
-        assert_eq!(h.tsn_seen(x, 1001, 6, (2, 0)), None);
-        assert_eq!(h.tsn_seen(x, 1000, 6, (2, 0)), Some((5, (1, 0))));
+        assert_eq!(seen(&mut h, 1001, 6), Some((6, false)));
+        assert_eq!(seen(&mut h, 1000, 6), Some((5, true)));
         // The same TSN twice in one frame is not a retransmission.
-        assert_eq!(h.tsn_seen(x, 1001, 6, (2, 0)), None);
+        assert_eq!(seen(&mut h, 1001, 6), Some((6, false)));
+        // y's SACK acknowledges both (relative 0 and 1), once.
+        let acked = h.ack_block(y, None, 1001, 7, (7, 0));
+        assert_eq!(
+            acked.iter().map(|t| (t.tsn, t.first_frame, t.ack_frame)).collect::<Vec<_>>(),
+            [(1000, 5, 7), (1001, 6, 7)]
+        );
+        assert!(h.ack_block(y, None, 1001, 8, (8, 0)).is_empty());
     }
 }

@@ -402,7 +402,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             label.push_str(&format!(", bogus chunk length {length} < 4)"));
             return Ok(ty == ChunkType::DATA.0);
         }
-        self.add(&hf::CHUNK_LENGTH, &ct, 2, 2, Value::UInt(length as u64));
+        self.ctx.tb.open(&hf::CHUNK_LENGTH, ct.span(2, 4), Value::UInt(length as u64));
         if length as usize > reported && self.mode != Mode::Dropped {
             self.expert(
                 Severity::Error,
@@ -411,6 +411,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                 ct.span(2, 4),
             );
         }
+        self.ctx.tb.close();
         let len = length as usize;
         let result = if self.nest > MAX_NEST {
             self.expert(Severity::Note, Group::Undecoded, "Chunk nested too deeply to be shown", ct.all());
@@ -705,8 +706,8 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             self.info(&format!("(TSN={shown}) "));
         }
         self.ctx.tb.set_span(ct.span(0, hdr));
-        // The TSN, with its retransmission analysis under it.
-        let retrans = match ha {
+        // The TSN, with its analysis under it (tshark's `sctp_tsn` and `tsn_tree`).
+        let seen = match ha {
             Some(h) => {
                 let frame = self.ctx.frame_number;
                 let ts = self.ctx.ts;
@@ -714,15 +715,43 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             }
             None => None,
         };
+        let retrans = seen.filter(|(_, r)| *r).map(|(t, _)| t);
         let tsn_def = if ha.is_some() { &hf::DATA_TSN } else { &hf::DATA_TSN_RAW };
         self.ctx.tb.open(tsn_def, ct.span(4, 8), Value::UInt(shown as u64));
-        if let Some((first_frame, first_ts)) = retrans {
-            let mut n = Node::new(&hf::RETRANSMISSION, ct.span(0, 0), Value::UInt(first_frame));
+        let now = self.ctx.ts;
+        let z = ct.span(0, 0);
+        if let Some(t) = retrans {
+            let mut n = Node::new(&hf::RETRANSMISSION, z, Value::UInt(t.first_frame));
             n.generated = true;
             self.ctx.tb.open_node(n);
-            self.expert(Severity::Note, Group::Sequence, "Retransmitted TSN", ct.span(0, 0));
-            let (secs, nanos) = time_sub(self.ctx.ts, first_ts);
-            self.generated(&hf::RETRANSMISSION_TIME, ct.span(0, 0), Value::Time { secs, nanos }, None);
+            self.expert(Severity::Note, Group::Sequence, "Retransmitted TSN", z);
+            let (secs, nanos) = time_sub(now, t.first_ts);
+            self.generated(&hf::RETRANSMISSION_TIME, z, Value::Time { secs, nanos }, None);
+            if t.ack_frame != 0 && t.ack_frame < self.ctx.frame_number {
+                let label = format!(
+                    "This TSN was acked (in frame {}) prior to this retransmission (reneged ack?)",
+                    t.ack_frame
+                );
+                let mut n = Node::new(&hf::RETRANSMITTED_AFTER_ACK, z, Value::UInt(t.ack_frame));
+                n.generated = true;
+                n.label = Some(label);
+                self.ctx.tb.open_node(n);
+                self.expert(
+                    Severity::Warning,
+                    Group::Sequence,
+                    "This TSN was acked prior to this retransmission (reneged ack?).",
+                    z,
+                );
+                self.ctx.tb.close();
+            }
+            self.ctx.tb.close();
+        }
+        if let Some((t, _)) = seen.filter(|(t, _)| t.ack_frame != 0) {
+            let mut n = Node::new(&hf::ACKED, z, Value::UInt(t.ack_frame));
+            n.generated = true;
+            self.ctx.tb.open_node(n);
+            let (secs, nanos) = time_sub(t.ack_ts, t.first_ts);
+            self.generated(&hf::DATA_RTT, z, Value::Time { secs, nanos }, None);
             self.ctx.tb.close();
         }
         self.ctx.tb.close();
@@ -866,11 +895,14 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                 let mut off = 0usize;
                 for (frame, flen) in &m.fragments {
                     let end = off + flen;
+                    // tshark 4.0 counts the offsets in these labels from the message length
+                    // (its counter is not reset after copying); the spans here are the true ones.
+                    let (a, z) = (total + off, (total + end).saturating_sub(1));
                     self.ctx.tb.add_label(
                         &hf::FRAGMENT,
                         Span::new(id, off, end),
                         Value::UInt(*frame),
-                        format!("Frame: {frame}, payload: {off}-{} ({flen} bytes)", end.saturating_sub(1)),
+                        format!("Frame: {frame}, payload: {a}-{z} ({flen} bytes)"),
                     );
                     off = end;
                 }
@@ -884,20 +916,46 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
         Ok(true)
     }
 
+    /// Acknowledge the peer's TSNs up to `end` (from `start` for a gap block) and show each TSN
+    /// this frame is the first to acknowledge (tshark's `sctp_ack_block` and `ack_tree`).
+    fn acks(&mut self, ha: Option<HalfId>, start: Option<u32>, end: u32, ct: &Tvb) {
+        let Some(h) = ha else { return };
+        let (frame, ts) = (self.ctx.frame_number, self.ctx.ts);
+        let z = ct.span(0, 0);
+        for t in self.ctx.st.sctp.halves.ack_block(h, start, end, frame, ts) {
+            let mut n = Node::new(&hf::ACK, z, Value::UInt(t.tsn as u64));
+            n.generated = true;
+            self.ctx.tb.open_node(n);
+            self.generated(&hf::ACK_FRAME, z, Value::UInt(t.first_frame), None);
+            let (secs, nanos) = time_sub(t.ack_ts, t.first_ts);
+            self.generated(&hf::SACK_RTT, z, Value::Time { secs, nanos }, None);
+            self.ctx.tb.close();
+        }
+    }
+
     /// SACK, RFC 4960 §3.3.4.
     fn sack_chunk(&mut self, ct: Tvb<'a>, len: usize, label: &mut String) -> R<()> {
         let raw = u32_at(&ct, 4)?;
         let ha = if self.mode == Mode::Top { self.ha } else { None };
         let base = ha.and_then(|h| self.ctx.st.sctp.halves.peer_first_tsn(h));
         let cum = rel(raw, base);
-        if base.is_some() {
-            self.add(&hf::SACK_CUMULATIVE_TSN_ACK, &ct, 4, 4, Value::UInt(cum as u64));
+        // The TSNs this SACK acknowledges go under the cumulative TSN ack (tshark passes the
+        // relative value on, as it shows it).
+        let def = if base.is_some() { &hf::SACK_CUMULATIVE_TSN_ACK } else { &hf::SACK_CUMULATIVE_TSN_ACK_RAW };
+        self.ctx.tb.open(def, ct.span(4, 8), Value::UInt(cum as u64));
+        if ct.len() >= 16 {
+            self.acks(ha, None, cum, &ct);
         }
-        self.add(&hf::SACK_CUMULATIVE_TSN_ACK_RAW, &ct, 4, 4, Value::UInt(raw as u64));
-        let a_rwnd = self.uint(&hf::SACK_A_RWND, &ct, 8, 4)?;
+        self.ctx.tb.close();
+        if base.is_some() {
+            self.add(&hf::SACK_CUMULATIVE_TSN_ACK_RAW, &ct, 4, 4, Value::UInt(raw as u64));
+        }
+        let a_rwnd = u32_at(&ct, 8)? as u64;
+        self.ctx.tb.open(&hf::SACK_A_RWND, ct.span(8, 12), Value::UInt(a_rwnd));
         if a_rwnd == 0 {
             self.expert(Severity::Note, Group::Sequence, "Zero Advertised Receiver Window Credit", ct.span(8, 12));
         }
+        self.ctx.tb.close();
         let ngaps = self.uint(&hf::SACK_NUMBER_OF_GAP_BLOCKS, &ct, 12, 2)? as usize;
         let ndups = self.uint(&hf::SACK_NUMBER_OF_DUPLICATED_TSNS, &ct, 14, 2)? as usize;
         let mut off = 16;
@@ -929,6 +987,7 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                 }
                 d.ctx.tb.close();
                 d.ctx.tb.close();
+                d.acks(ha, Some(s), e, &ct);
                 Ok(())
             })?;
             acked = acked.wrapping_add((end as i32 + 1 - start as i32) as u32);
@@ -972,7 +1031,13 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
 
     /// NR-SACK (draft-natarajan-tsvwg-sctp-nrsack), as tshark shows it.
     fn nr_sack_chunk(&mut self, ct: Tvb<'a>, label: &mut String) -> R<()> {
-        let cum = self.uint(&hf::NR_SACK_CUMULATIVE_TSN_ACK, &ct, 4, 4)? as u32;
+        let ha = if self.mode == Mode::Top { self.ha } else { None };
+        let cum = u32_at(&ct, 4)?;
+        self.ctx.tb.open(&hf::NR_SACK_CUMULATIVE_TSN_ACK, ct.span(4, 8), Value::UInt(cum as u64));
+        if ct.len() >= 20 {
+            self.acks(ha, None, cum, &ct);
+        }
+        self.ctx.tb.close();
         let a_rwnd = self.uint(&hf::NR_SACK_A_RWND, &ct, 8, 4)?;
         let ngaps = self.uint(&hf::NR_SACK_NUMBER_OF_GAP_BLOCKS, &ct, 12, 2)? as usize;
         let nnr = self.uint(&hf::NR_SACK_NUMBER_OF_NR_GAP_BLOCKS, &ct, 14, 2)? as usize;
@@ -1027,6 +1092,9 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                     }
                     d.ctx.tb.close();
                     d.ctx.tb.close();
+                    if !nr {
+                        d.acks(ha, Some(s), e, &ct);
+                    }
                     Ok(())
                 })?;
                 acked = acked.wrapping_add((end as i32 - start as i32 + 1) as u32);

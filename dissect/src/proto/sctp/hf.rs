@@ -450,6 +450,20 @@ pub static REASSEMBLED_IN: FieldDef =
     FieldDef::new("sctp.reassembled_in", "Reassembled Message in frame", FieldType::FrameNum, Base::None);
 pub static DUPLICATE: FieldDef =
     FieldDef::new("sctp.duplicate", "Fragment already seen in frame", FieldType::FrameNum, Base::None);
+pub static DATA_RTT: FieldDef = FieldDef::new("sctp.data_rtt", "The RTT to SACK was", FieldType::RelTime, Base::None);
+pub static SACK_RTT: FieldDef =
+    FieldDef::new("sctp.sack_rtt", "The RTT since DATA was", FieldType::RelTime, Base::None);
+pub static ACKED: FieldDef =
+    FieldDef::new("sctp.acked", "This chunk is acked in frame", FieldType::FrameNum, Base::None);
+pub static ACK: FieldDef = FieldDef::new("sctp.ack", "Acknowledges TSN", FieldType::U32, Base::Dec);
+pub static ACK_FRAME: FieldDef =
+    FieldDef::new("sctp.ack_frame", "Acknowledges TSN in frame", FieldType::FrameNum, Base::None);
+pub static RETRANSMITTED_AFTER_ACK: FieldDef = FieldDef::new(
+    "sctp.retransmitted_after_ack",
+    "Chunk was acked prior to retransmission",
+    FieldType::FrameNum,
+    Base::None,
+);
 pub static RETRANSMISSION_TIME: FieldDef =
     FieldDef::new("sctp.retransmission_time", "Retransmitted after", FieldType::RelTime, Base::None);
 pub static RETRANSMISSION: FieldDef = FieldDef::new(
@@ -618,6 +632,12 @@ pub static ALL: &[&FieldDef] = &[
     &REASSEMBLED_IN,
     &DUPLICATE,
     &RETRANSMISSION_TIME,
+    &DATA_RTT,
+    &SACK_RTT,
+    &ACKED,
+    &ACK,
+    &ACK_FRAME,
+    &RETRANSMITTED_AFTER_ACK,
     &RETRANSMISSION,
     &ASSOC_INDEX,
     &CHUNK,

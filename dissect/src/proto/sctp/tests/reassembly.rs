@@ -74,7 +74,9 @@ fn in_order() {
     assert_eq!(fv(&p3, "sctp.fragments"), "1");
     let frags = p3.find("sctp.fragments").unwrap();
     assert_eq!(frags.display_label(), "Reassembled SCTP Fragments (11 bytes, 3 fragments): ");
-    assert_eq!(frags.children[1].display_label(), "Frame: 2, payload: 3-5 (3 bytes)");
+    // tshark's offsets in these labels start at the message length (11).
+    assert_eq!(frags.children[1].display_label(), "Frame: 2, payload: 14-16 (3 bytes)");
+    assert_eq!(frags.children[1].span, crate::tree::Span::new(1, 3, 6));
     assert_eq!(p3.buffers[1].name, "Reassembled SCTP Message");
     assert_eq!(&p3.buffers[1].data[..], b"hello world");
     assert_eq!(data_bytes(&p3), vec![b"hello world".to_vec()]);

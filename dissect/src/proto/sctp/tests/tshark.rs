@@ -150,3 +150,93 @@ fn fields_agree_with_tshark_on_real_captures() {
         panic!("{n} disagreements with tshark (first 80):\n{}", report.join("\n"));
     }
 }
+
+/// `-V` lines of the SCTP layers of every frame (our writer), for comparing labels with tshark.
+#[cfg(test)]
+pub(crate) fn our_v_lines(file: &Path) -> BTreeMap<u64, Vec<String>> {
+    let frames = sctp_frames(file);
+    let packets = dissect_frames(&frames, &Config::default());
+    let mut out = BTreeMap::new();
+    for p in &packets {
+        let mut buf = Vec::new();
+        let q = crate::tree::Packet {
+            layers: p.layers.iter().filter(|l| l.def.abbrev == "sctp").cloned().collect(),
+            ..p.clone()
+        };
+        crate::output::text::write_tree(&mut buf, &q).unwrap();
+        out.insert(p.number, String::from_utf8_lossy(&buf).lines().map(str::to_string).collect());
+    }
+    out
+}
+
+/// tshark's `-V` lines of the SCTP layers per frame.
+#[cfg(test)]
+pub(crate) fn tshark_v_lines(file: &Path) -> BTreeMap<u64, Vec<String>> {
+    let out = Command::new("tshark").arg("-n").arg("-r").arg(file).args(PREFS).arg("-V").output().expect("tshark -V");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut res: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    let mut frame = 0u64;
+    let mut inside = false;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("Frame ") {
+            frame = rest.split(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            inside = false;
+            continue;
+        }
+        if !line.starts_with(' ') {
+            inside = line.starts_with("Stream Control Transmission Protocol");
+        }
+        if inside {
+            res.entry(frame).or_default().push(line.to_string());
+        }
+    }
+    res
+}
+
+#[test]
+#[ignore = "a report for reading, not a check: cargo test -- --ignored v_output_report"]
+fn v_output_report() {
+    let Some(dir) = shared_captures() else { return };
+    let mut shown = 0;
+    for file in captures(&dir) {
+        let ours = our_v_lines(&file);
+        if ours.is_empty() {
+            continue;
+        }
+        let theirs = tshark_v_lines(&file);
+        for (n, o) in &ours {
+            // Leave out what other modules decide: long byte values (tshark shows 36 bytes),
+            // expert sub-lines, and our own expert infos.
+            let norm = |v: &[String]| -> Vec<String> {
+                v.iter()
+                    .filter(|l| {
+                        let s = l.trim_start();
+                        !(s.starts_with("[Message: ")
+                            || s.starts_with("[Severity level")
+                            || s.starts_with("[Group:")
+                            || s.contains("(RFC "))
+                    })
+                    .filter(|l| !l.trim_start().starts_with('[') || !l.contains("Expert Info") || !l.contains("RFC"))
+                    .map(|l| match l.find('…') {
+                        Some(i) => l[..i.min(l.len())].chars().take(60).collect(),
+                        None if l.len() > 60 && l.contains(": ") => l.chars().take(60).collect(),
+                        None => l.clone(),
+                    })
+                    .collect()
+            };
+            let t = theirs.get(n).cloned().unwrap_or_default();
+            let t2: Vec<String> = norm(&t)
+                .into_iter()
+                .filter(|l| {
+                    !l.trim_start().starts_with('[') || !l.ends_with(']') || l.contains("Expert") || l.contains(": ")
+                })
+                .collect();
+            let (o, t) = (norm(o), t2);
+            if t != o && shown < 60 {
+                shown += 1;
+                let i = o.iter().zip(&t).position(|(a, b)| a != b).unwrap_or(o.len().min(t.len()));
+                println!("{} frame {n} line {i}:\n  ours:   {:?}\n  tshark: {:?}", file.display(), o.get(i), t.get(i));
+            }
+        }
+    }
+}
