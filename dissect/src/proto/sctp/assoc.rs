@@ -146,10 +146,7 @@ impl AssocTable {
             self.infos = keep;
             self.by_ports.clear();
             for (i, inf) in self.infos.iter().enumerate() {
-                self.by_ports
-                    .entry(Self::ports(&AssocKey { sport: inf.sport, dport: inf.dport, ..*key }))
-                    .or_default()
-                    .push(i);
+                self.by_ports.entry((inf.sport.min(inf.dport), inf.sport.max(inf.dport))).or_default().push(i);
             }
             evicted = true;
         }

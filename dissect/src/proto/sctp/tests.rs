@@ -224,4 +224,5 @@ mod aiortc;
 mod generated;
 mod reassembly;
 mod roundtrip;
+mod snapshots;
 mod tshark;

@@ -5,7 +5,7 @@ use super::*;
 
 /// The aiortc test packets, from the common header on (aiortc-sctp-raw/raw/*.bin; frames 1-17
 /// of aiortc-sctp-chunks.pcap are the same packets in this order).
-const AIORTC: &[(&str, &[u8])] = &[
+pub(super) const AIORTC: &[(&str, &[u8])] = &[
     (
         "sctp_abort.bin",
         &[
