@@ -237,11 +237,7 @@ impl TlsConversation {
         let fragment = tvb.sub(RECORD_HEADER_LEN, RECORD_HEADER_LEN + len);
         // TLS 1.3 protects records as application_data (RFC 8446 §5.2); TLS 1.2 protects every
         // record after the direction's ChangeCipherSpec.
-        let protected = if self.is_tls13() {
-            ct == ContentType::APPLICATION_DATA
-        } else {
-            self.dirs[d].protected
-        };
+        let protected = if self.is_tls13() { ct == ContentType::APPLICATION_DATA } else { self.dirs[d].protected };
         let type_field = if self.is_tls13() && protected { &hf::OPAQUE_TYPE } else { &hf::CONTENT_TYPE };
         ctx.tb.add(type_field, tvb.span(0, 1), Value::UInt(ct.0 as u64));
         ctx.tb.add(&hf::RECORD_VERSION, tvb.span(1, 3), Value::UInt(version.0 as u64));
@@ -302,12 +298,7 @@ impl TlsConversation {
                 self.plain_record(ctx, p.content_type, plain, Some(fragment), d, info, sum);
             }
             Some(Err(e)) => {
-                ctx.tb.expert(
-                    Severity::Warning,
-                    Group::Decryption,
-                    format!("Decryption failed: {e}"),
-                    fragment.all(),
-                );
+                ctx.tb.expert(Severity::Warning, Group::Decryption, format!("Decryption failed: {e}"), fragment.all());
                 opaque(ctx, ct, fragment, sum);
             }
             None => {
@@ -425,7 +416,12 @@ impl TlsConversation {
                 }
             }
             ContentType::HEARTBEAT => {
-                ctx.tb.add_label(&hf::APP_DATA, data.all(), Value::Bytes(data.data.to_vec()), "Heartbeat Message".into());
+                ctx.tb.add_label(
+                    &hf::APP_DATA,
+                    data.all(),
+                    Value::Bytes(data.data.to_vec()),
+                    "Heartbeat Message".into(),
+                );
                 sum.desc = "Heartbeat".into();
                 sum.info.push("Heartbeat".into());
             }
@@ -486,7 +482,12 @@ impl TlsConversation {
         if self.dirs[d].hs_skip > 0 {
             let n = self.dirs[d].hs_skip.min(data.len());
             self.dirs[d].hs_skip -= n;
-            ctx.tb.add_label(&hf::HANDSHAKE, data.span(0, n), Value::None, "Handshake Protocol: Fragment (skipped)".into());
+            ctx.tb.add_label(
+                &hf::HANDSHAKE,
+                data.span(0, n),
+                Value::None,
+                "Handshake Protocol: Fragment (skipped)".into(),
+            );
             names.push("Fragment".into());
             pos = n;
         }
@@ -503,7 +504,8 @@ impl TlsConversation {
                 pend.extend_from_slice(&data.data[pos..pos + take]);
                 pos += take;
                 if pend.len() == HANDSHAKE_HEADER_LEN && need_total == HANDSHAKE_HEADER_LEN {
-                    need_total = parse_handshake_header(pend).map_or(HANDSHAKE_HEADER_LEN, |(_, l)| HANDSHAKE_HEADER_LEN + l);
+                    need_total =
+                        parse_handshake_header(pend).map_or(HANDSHAKE_HEADER_LEN, |(_, l)| HANDSHAKE_HEADER_LEN + l);
                     if need_total > MAX_HANDSHAKE_MESSAGE {
                         break;
                     }
@@ -518,7 +520,9 @@ impl TlsConversation {
                 ctx.tb.expert(
                     Severity::Warning,
                     Group::Reassemble,
-                    format!("handshake message of {need_total} bytes: longer than {MAX_HANDSHAKE_MESSAGE}, not reassembled"),
+                    format!(
+                        "handshake message of {need_total} bytes: longer than {MAX_HANDSHAKE_MESSAGE}, not reassembled"
+                    ),
                     data.span(0, pos),
                 );
                 self.dirs[d].hs_skip = need_total - pend_len;
@@ -556,7 +560,9 @@ impl TlsConversation {
                     ctx.tb.expert(
                         Severity::Warning,
                         Group::Reassemble,
-                        format!("handshake message of {total} bytes: longer than {MAX_HANDSHAKE_MESSAGE}, not reassembled"),
+                        format!(
+                            "handshake message of {total} bytes: longer than {MAX_HANDSHAKE_MESSAGE}, not reassembled"
+                        ),
                         rest.all(),
                     );
                     self.dirs[d].hs_skip = total - rest.len();
@@ -564,7 +570,12 @@ impl TlsConversation {
                     self.dirs[d].hs = rest.data.to_vec();
                 }
                 let name = pending_name(rest.data, self.is_tls13());
-                ctx.tb.add_label(&hf::HANDSHAKE, rest.all(), Value::None, format!("Handshake Protocol: {name} (fragment)"));
+                ctx.tb.add_label(
+                    &hf::HANDSHAKE,
+                    rest.all(),
+                    Value::None,
+                    format!("Handshake Protocol: {name} (fragment)"),
+                );
                 names.push(format!("{name} (fragment)"));
                 break;
             }
@@ -797,7 +808,8 @@ impl StreamProtocol for TlsConversation {
     /// The next offset where a whole record header is plausible (or the last bytes, which
     /// might start one).
     fn resync(&self, data: &[u8]) -> Option<usize> {
-        (0..data.len()).find(|&i| data.get(i..).is_some_and(|d| Self::could_start(d) && (d.len() >= 5 || i + 5 > data.len())))
+        (0..data.len())
+            .find(|&i| data.get(i..).is_some_and(|d| Self::could_start(d) && (d.len() >= 5 || i + 5 > data.len())))
     }
 
     fn reassembled_name(&self) -> &'static str {

@@ -415,7 +415,11 @@ impl RecordCipher {
                 return Err(DecryptError::TooShort(fragment.len()));
             }
             let (enc, tag) = fragment.split_at(fragment.len() - mac_len);
-            let want = hmac(mac, &self.mac_key, &[&seq.to_be_bytes(), &[ct.0], &version.0.to_be_bytes(), &(enc.len() as u16).to_be_bytes(), enc]);
+            let want = hmac(
+                mac,
+                &self.mac_key,
+                &[&seq.to_be_bytes(), &[ct.0], &version.0.to_be_bytes(), &(enc.len() as u16).to_be_bytes(), enc],
+            );
             if want.as_slice() != tag {
                 return Err(DecryptError::BadMac);
             }
@@ -453,7 +457,17 @@ impl RecordCipher {
         buf.truncate(buf.len() - pad_total);
         if tag.is_none() {
             let plain_len = buf.len() - mac_len;
-            let want = hmac(mac, &self.mac_key, &[&seq.to_be_bytes(), &[ct.0], &version.0.to_be_bytes(), &(plain_len as u16).to_be_bytes(), &buf[..plain_len]]);
+            let want = hmac(
+                mac,
+                &self.mac_key,
+                &[
+                    &seq.to_be_bytes(),
+                    &[ct.0],
+                    &version.0.to_be_bytes(),
+                    &(plain_len as u16).to_be_bytes(),
+                    &buf[..plain_len],
+                ],
+            );
             if want.as_slice() != &buf[plain_len..] {
                 return Err(DecryptError::BadMac);
             }

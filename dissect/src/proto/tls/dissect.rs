@@ -155,12 +155,7 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
                 }
                 w.tb.close();
                 if n % 2 != 0 {
-                    w.tb.expert(
-                        Severity::Error,
-                        Group::Malformed,
-                        "cipher suites length is odd",
-                        w.span(at, 2),
-                    );
+                    w.tb.expert(Severity::Error, Group::Malformed, "cipher suites length is odd", w.span(at, 2));
                 }
                 let at = w.r.pos();
                 let n = w.uint(&hf::COMP_METHODS_LENGTH, 1, "compression methods length")? as usize;
@@ -331,7 +326,9 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
                 if ty.name().is_some()
                     && matches!(
                         ty,
-                        HandshakeType::HELLO_REQUEST | HandshakeType::SERVER_HELLO_DONE | HandshakeType::END_OF_EARLY_DATA
+                        HandshakeType::HELLO_REQUEST
+                            | HandshakeType::SERVER_HELLO_DONE
+                            | HandshakeType::END_OF_EARLY_DATA
                     )
                 {
                     w.tb.expert(Severity::Warning, Group::Malformed, format!("{len} bytes in an empty message"), s);
@@ -364,9 +361,19 @@ fn sig_algs(w: &mut W<'_, '_>) -> Result<(), ParseError> {
     let at = w.r.pos();
     let n = w.uint(&hf::SIG_HASH_ALG_LEN, 2, "signature algorithms length")? as usize;
     if n > w.r.left() {
-        return Err(ParseError::Truncated { offset: at + 2, what: "signature algorithms", needed: n, available: w.r.left() });
+        return Err(ParseError::Truncated {
+            offset: at + 2,
+            what: "signature algorithms",
+            needed: n,
+            available: w.r.left(),
+        });
     }
-    w.open(&hf::SIG_HASH_ALGS, at + 2, n, format!("Signature Hash Algorithms ({})", plural(n / 2, "algorithm", "algorithms")));
+    w.open(
+        &hf::SIG_HASH_ALGS,
+        at + 2,
+        n,
+        format!("Signature Hash Algorithms ({})", plural(n / 2, "algorithm", "algorithms")),
+    );
     for _ in 0..n / 2 {
         w.sig_hash_alg()?;
     }
@@ -575,6 +582,20 @@ fn extension_body(tb: &mut TreeBuilder, tvb: Tvb<'_>, e: &Extension<'_>) {
             );
         }
         Extension::EncryptThenMac | Extension::ExtendedMasterSecret | Extension::ServerNameAck => {}
+        // `delegated_credentials` (RFC 9345 §4.1.1) and `signature_algorithms_cert` (RFC 8446
+        // §4.2.3) in a hello hold a signature scheme list like `signature_algorithms`.
+        Extension::Unknown { ty, data }
+            if (ty.0 == 34 || ty.0 == 50)
+                && data.len() >= 4
+                && u16::from_be_bytes([data[0], data[1]]) as usize == data.len() - 2
+                && data.len() % 2 == 0 =>
+        {
+            let v: Vec<super::wire::SignatureScheme> = data[2..]
+                .chunks_exact(2)
+                .map(|c| super::wire::SignatureScheme(u16::from_be_bytes([c[0], c[1]])))
+                .collect();
+            extension_body(tb, tvb, &Extension::SignatureAlgorithms(v));
+        }
         Extension::Unknown { data, .. } => {
             if !data.is_empty() {
                 tb.add(&hf::EXT_DATA, tvb.all(), Value::Bytes(data.to_vec()));

@@ -84,10 +84,7 @@ pub static HANDSHAKE_TYPES: &[(u64, &str)] = &[
 ];
 
 /// Alert levels (RFC 5246 §7.2).
-pub static ALERT_LEVELS: &[(u64, &str)] = &[
-    (0x1, "Warning"),
-    (0x2, "Fatal"),
-];
+pub static ALERT_LEVELS: &[(u64, &str)] = &[(0x1, "Warning"), (0x2, "Fatal")];
 
 /// Alert descriptions (RFC 5246 §7.2, RFC 8446 §6).
 pub static ALERT_DESCRIPTIONS: &[(u64, &str)] = &[
@@ -847,51 +844,28 @@ pub static SIG_HASH_HASH: &[(u64, &str)] = &[
 ];
 
 /// Signature half of a TLS 1.2 SignatureAndHashAlgorithm (RFC 5246 §7.4.1.4.1).
-pub static SIG_HASH_SIG: &[(u64, &str)] = &[
-    (0x0, "Anonymous"),
-    (0x1, "RSA"),
-    (0x2, "DSA"),
-    (0x3, "ECDSA"),
-    (0x4, "SM2"),
-];
+pub static SIG_HASH_SIG: &[(u64, &str)] =
+    &[(0x0, "Anonymous"), (0x1, "RSA"), (0x2, "DSA"), (0x3, "ECDSA"), (0x4, "SM2")];
 
 /// EC point formats (RFC 8422 §5.1.2).
-pub static EC_POINT_FORMATS: &[(u64, &str)] = &[
-    (0x0, "uncompressed"),
-    (0x1, "ansiX962_compressed_prime"),
-    (0x2, "ansiX962_compressed_char2"),
-];
+pub static EC_POINT_FORMATS: &[(u64, &str)] =
+    &[(0x0, "uncompressed"), (0x1, "ansiX962_compressed_prime"), (0x2, "ansiX962_compressed_char2")];
 
 /// Compression methods (RFC 5246 §7.4.1.2, RFC 3749).
-pub static COMPRESSION_METHODS: &[(u64, &str)] = &[
-    (0x0, "null"),
-    (0x1, "DEFLATE"),
-    (0x40, "LZS"),
-];
+pub static COMPRESSION_METHODS: &[(u64, &str)] = &[(0x0, "null"), (0x1, "DEFLATE"), (0x40, "LZS")];
 
 /// ECCurveType (RFC 8422 §5.4).
-pub static CURVE_TYPES: &[(u64, &str)] = &[
-    (0x1, "explicit_prime"),
-    (0x2, "explicit_char2"),
-    (0x3, "named_curve"),
-];
+pub static CURVE_TYPES: &[(u64, &str)] = &[(0x1, "explicit_prime"), (0x2, "explicit_char2"), (0x3, "named_curve")];
 
 /// Server name types (RFC 6066 §3).
-pub static SERVER_NAME_TYPES: &[(u64, &str)] = &[
-    (0x0, "host_name"),
-];
+pub static SERVER_NAME_TYPES: &[(u64, &str)] = &[(0x0, "host_name")];
 
 /// PSK key exchange modes (RFC 8446 §4.2.9).
-pub static PSK_KE_MODES: &[(u64, &str)] = &[
-    (0x0, "PSK-only key establishment (psk_ke)"),
-    (0x1, "PSK with (EC)DHE key establishment (psk_dhe_ke)"),
-];
+pub static PSK_KE_MODES: &[(u64, &str)] =
+    &[(0x0, "PSK-only key establishment (psk_ke)"), (0x1, "PSK with (EC)DHE key establishment (psk_dhe_ke)")];
 
 /// KeyUpdateRequest (RFC 8446 §4.6.3).
-pub static KEY_UPDATE_REQUESTS: &[(u64, &str)] = &[
-    (0x0, "update_not_requested"),
-    (0x1, "update_requested"),
-];
+pub static KEY_UPDATE_REQUESTS: &[(u64, &str)] = &[(0x0, "update_not_requested"), (0x1, "update_requested")];
 
 /// ClientCertificateType (RFC 5246 §7.4.4).
 pub static CERT_TYPES: &[(u64, &str)] = &[

@@ -46,8 +46,8 @@ pub const HANDSHAKE_HEADER_LEN: usize = 4;
 /// The ServerHello.random that marks a HelloRetryRequest (RFC 8446 §4.1.3): SHA-256 of
 /// "HelloRetryRequest".
 pub const HRR_RANDOM: [u8; 32] = [
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2,
-    0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11,
+    0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 /// The default extension type of MTA-TLS's `data_multiplexing` (the draft says "TBD";
 /// SPEC-NOTES M1 picks this private-use value).
@@ -572,7 +572,12 @@ impl<'a> Extension<'a> {
     }
 
     /// The body's own parse, with the error that made it unknown.
-    pub fn read_body(ty: u16, data: &'a [u8], ctx: ExtContext, opts: &ParseOptions) -> Result<Extension<'a>, ParseError> {
+    pub fn read_body(
+        ty: u16,
+        data: &'a [u8],
+        ctx: ExtContext,
+        opts: &ParseOptions,
+    ) -> Result<Extension<'a>, ParseError> {
         let mut r = Reader::new(data);
         let e = if ty == opts.mux_ext_type {
             Extension::DataMultiplexing { ty }
@@ -883,7 +888,10 @@ pub enum Handshake<'a> {
     Finished(&'a [u8]),
     /// `request_update` (RFC 8446 §4.6.3).
     KeyUpdate(u8),
-    Unknown { ty: HandshakeType, body: &'a [u8] },
+    Unknown {
+        ty: HandshakeType,
+        body: &'a [u8],
+    },
 }
 
 /// Read a handshake header: type and body length.
@@ -1010,8 +1018,7 @@ pub fn parse_handshake_body<'a>(
             let mut l = Reader::new(list);
             let mut authorities = Vec::new();
             while !l.is_empty() {
-                authorities
-                    .push(l.vec(2, 1, 0xffff, "distinguished name", "1 to 65535").map_err(|e| e.shift(base))?);
+                authorities.push(l.vec(2, 1, 0xffff, "distinguished name", "1 to 65535").map_err(|e| e.shift(base))?);
             }
             Handshake::CertificateRequest(CertificateRequest { certificate_types, signature_algorithms, authorities })
         }
@@ -1040,9 +1047,7 @@ impl<'a> Handshake<'a> {
             Handshake::EncryptedExtensions(_) => HandshakeType::ENCRYPTED_EXTENSIONS,
             Handshake::Certificate(_) | Handshake::Certificate13(_) => HandshakeType::CERTIFICATE,
             Handshake::ServerKeyExchange(_) => HandshakeType::SERVER_KEY_EXCHANGE,
-            Handshake::CertificateRequest(_) | Handshake::CertificateRequest13(_) => {
-                HandshakeType::CERTIFICATE_REQUEST
-            }
+            Handshake::CertificateRequest(_) | Handshake::CertificateRequest13(_) => HandshakeType::CERTIFICATE_REQUEST,
             Handshake::ServerHelloDone => HandshakeType::SERVER_HELLO_DONE,
             Handshake::CertificateVerify(_) => HandshakeType::CERTIFICATE_VERIFY,
             Handshake::ClientKeyExchange(_) => HandshakeType::CLIENT_KEY_EXCHANGE,
