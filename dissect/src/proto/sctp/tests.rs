@@ -222,6 +222,7 @@ pub(super) fn fv(p: &Packet, abbrev: &str) -> String {
 
 mod aiortc;
 mod generated;
+mod pipeline;
 mod reassembly;
 mod roundtrip;
 mod snapshots;

@@ -31,7 +31,7 @@ fn tshark_field_names() -> HashSet<String> {
         .collect()
 }
 
-fn captures(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn captures(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -78,12 +78,21 @@ pub(crate) fn compare_file(file: &Path, fields: &[String]) -> (usize, Vec<String
         return (0, Vec::new());
     }
     let packets = dissect_frames(&frames, &Config::default());
+    compare_packets(file, fields, &packets)
+}
+
+/// Compare our packets (those with an SCTP layer count) with tshark on the same file.
+pub(crate) fn compare_packets(file: &Path, fields: &[String], packets: &[Packet]) -> (usize, Vec<String>) {
+    let packets: Vec<&Packet> = packets.iter().filter(|p| p.layers.iter().any(|l| l.def.abbrev == "sctp")).collect();
+    if packets.is_empty() {
+        return (0, Vec::new());
+    }
     let mut all: Vec<String> = fields.to_vec();
     all.extend(["_ws.col.Info".to_string(), "frame.protocols".to_string(), "_ws.malformed".to_string()]);
     let theirs = run_tshark(file, &all);
     let mut report = Vec::new();
     let name = file.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    for p in &packets {
+    for &p in &packets {
         let Some(t) = theirs.get(&p.number) else {
             report.push(format!("{name} frame {}: tshark has no such frame", p.number));
             continue;
