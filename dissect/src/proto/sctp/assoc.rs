@@ -205,6 +205,9 @@ pub struct Half {
 
 /// TSNs remembered per half-association for retransmission detection.
 pub const MAX_TSNS_PER_HALF: usize = 1 << 16;
+/// TSNs remembered across all half-associations; past this every table is emptied (the
+/// analysis restarts) and the caller reports it.
+pub const MAX_TSNS_TOTAL: usize = 1 << 20;
 
 /// Half-associations, tshark's `get_half_assoc`.
 #[derive(Debug, Default)]
@@ -213,6 +216,8 @@ pub struct Halves {
     by_tag: HashMap<(u16, u16, u32), HalfId>,
     /// (ports, address) -> a half waiting for its peer (None once paired, as in tshark).
     by_addr: HashMap<(u16, u16, Option<IpAddr>), Option<HalfId>>,
+    /// TSNs held in all `tsns` tables together.
+    total_tsns: usize,
 }
 
 impl Halves {
@@ -284,19 +289,31 @@ impl Halves {
         Some(self.halves.get(p).map(|h| h.first_tsn).unwrap_or(0))
     }
 
-    /// Record a DATA TSN; returns what is known of it and whether this frame retransmits it.
-    pub fn tsn_seen(&mut self, id: HalfId, tsn: u32, frame: u64, ts: (i64, u32)) -> Option<(TsnInfo, bool)> {
+    /// Record a DATA TSN; returns what is known of it, whether this frame retransmits it, and
+    /// whether the TSN tables were full and emptied.
+    pub fn tsn_seen(&mut self, id: HalfId, tsn: u32, frame: u64, ts: (i64, u32)) -> Option<(TsnInfo, bool, bool)> {
+        let mut flushed = false;
+        if self.total_tsns >= MAX_TSNS_TOTAL {
+            for h in &mut self.halves {
+                h.tsns.clear();
+                h.acks.clear();
+            }
+            self.total_tsns = 0;
+            flushed = true;
+        }
         let h = self.halves.get_mut(id)?;
         if !h.started {
             h.first_tsn = tsn;
             h.started = true;
         }
         let rel = tsn.wrapping_sub(h.first_tsn);
+        let before = h.tsns.len();
         let t = *h.tsns.entry(rel).or_insert(TsnInfo { tsn, first_frame: frame, first_ts: ts, ..TsnInfo::default() });
         while h.tsns.len() > MAX_TSNS_PER_HALF {
             h.tsns.pop_first();
         }
-        Some((t, t.first_frame != frame))
+        self.total_tsns = self.total_tsns + h.tsns.len() - before.min(h.tsns.len());
+        Some((t, t.first_frame != frame, flushed))
     }
 
     /// A SACK from half `id` acknowledging its peer's TSNs up to `end` (cumulatively when
@@ -436,7 +453,7 @@ mod tests {
         assert_eq!(h.half(y).unwrap().peer, Some(x));
         assert_eq!(h.peer_first_tsn(y), Some(0));
         let seen =
-            |h: &mut Halves, tsn, frame| h.tsn_seen(x, tsn, frame, (frame as i64, 0)).map(|(t, r)| (t.first_frame, r));
+            |h: &mut Halves, tsn, frame| h.tsn_seen(x, tsn, frame, (frame as i64, 0)).map(|(t, r, _)| (t.first_frame, r));
         assert_eq!(seen(&mut h, 1000, 5), Some((5, false)));
         assert_eq!(h.peer_first_tsn(y), Some(1000));
         assert_eq!(seen(&mut h, 1001, 6), Some((6, false)));

@@ -715,6 +715,18 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
             }
             None => None,
         };
+        if seen.is_some_and(|(_, _, flushed)| flushed) {
+            self.expert(
+                Severity::Note,
+                Group::Debug,
+                format!(
+                    "SCTP TSN analysis: {} TSNs remembered (the cap); the tables were emptied",
+                    super::assoc::MAX_TSNS_TOTAL
+                ),
+                ct.span(4, 8),
+            );
+        }
+        let seen = seen.map(|(t, r, _)| (t, r));
         let retrans = seen.filter(|(_, r)| *r).map(|(t, _)| t);
         let tsn_def = if ha.is_some() { &hf::DATA_TSN } else { &hf::DATA_TSN_RAW };
         self.ctx.tb.open(tsn_def, ct.span(4, 8), Value::UInt(shown as u64));
