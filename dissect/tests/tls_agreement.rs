@@ -5,7 +5,8 @@
 //! Captures: the key-logged TLS 1.2 captures of `../shared/captures` (see its README) and the
 //! suite's own OpenSSL captures in `src/proto/tls/testdata` (TLS 1.3 with AES-128-GCM,
 //! AES-256-GCM, ChaCha20-Poly1305; TLS 1.2 with ChaCha20-Poly1305 and AES-256-CBC with SHA-1
-//! (encrypt-then-MAC) and SHA-384 (MAC-then-encrypt)). tshark reads each with
+//! (encrypt-then-MAC) and SHA-384 (MAC-then-encrypt); CTP over TLS 1.3 with ALPN `ctp/1`, whose
+//! application bytes go to CTP rather than `data`). tshark reads each with
 //! `-o tls.keylog_file:KEYLOG`; its decrypted bytes come from `-z follow,tls,raw,N`.
 
 mod common;
@@ -97,6 +98,7 @@ fn captures() -> Vec<(PathBuf, PathBuf)> {
         "tls12-chacha20",
         "tls12-aes256cbc-sha384",
         "tls12-aes256cbc-sha-etm",
+        "tls13-ctp",
     ] {
         v.push((own.join(format!("{name}.pcapng")), own.join(format!("{name}.keys"))));
     }
@@ -164,11 +166,9 @@ fn ours(file: &Path, keylog: &Path) -> Ours {
             _ => u64::MAX,
         };
         let (stream, sport, dport) = (uint("tcp.stream"), uint("tcp.srcport"), uint("tcp.dstport"));
-        for n in p.values("data.data") {
-            let decrypted = p.buffers.get(n.span.buf as usize).is_some_and(|b| b.name == "Decrypted TLS");
-            if decrypted {
-                app.entry(stream).or_default().entry((sport, dport)).or_default().extend_from_slice(p.bytes(n.span));
-            }
+        // `tls.decrypted.length` spans the plaintext of each decrypted application data record.
+        for n in p.values("tls.decrypted.length") {
+            app.entry(stream).or_default().entry((sport, dport)).or_default().extend_from_slice(p.bytes(n.span));
         }
     }
     Ours { fields, app }
@@ -248,8 +248,8 @@ fn tls_fields_and_decrypted_bytes_agree_with_tshark() {
         report.truncate(60);
         panic!("{n} disagreements with tshark (first 60):\n{}", report.join("\n"));
     }
-    // Every capture here has decrypted application data; the own captures alone have six
+    // Every capture here has decrypted application data; the own captures alone have seven
     // connections.
-    assert!(compared_streams >= 6, "only {compared_streams} connections had decrypted data");
+    assert!(compared_streams >= 7, "only {compared_streams} connections had decrypted data");
     assert!(decrypted_bytes > 10_000, "only {decrypted_bytes} decrypted bytes compared");
 }

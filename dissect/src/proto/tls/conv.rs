@@ -126,6 +126,8 @@ pub fn new_conversation() -> Box<dyn StreamProtocol + Send> {
 struct RecordSummary {
     desc: String,
     info: Vec<String>,
+    /// The application protocol took over the protocol and info columns.
+    app_columns: bool,
 }
 
 impl TlsConversation {
@@ -261,6 +263,9 @@ impl TlsConversation {
             ctx.tb.close_to(2);
             ctx.tb.set_label(format!("{vname} Record Layer: {}", sum.desc));
             ctx.tb.close_to(1);
+        }
+        if sum.app_columns {
+            return;
         }
         let vname_after = self.session.version.unwrap_or(version).short_name().unwrap_or("TLS");
         ctx.tb.set_protocol_column(vname_after);
@@ -406,10 +411,11 @@ impl TlsConversation {
                     let proto = self.app.as_ref().map_or("Application Data", |p| p.name());
                     sum.desc = format!("Application Data Protocol: {proto}");
                     ctx.tb.add_generated(&hf::APP_DATA_PROTO, Span::EMPTY, Value::Str(proto.into()));
-                    ctx.tb.add_generated(&hf::DECRYPTED_LEN, Span::EMPTY, Value::UInt(data.len() as u64));
+                    ctx.tb.add_generated(&hf::DECRYPTED_LEN, data.all(), Value::UInt(data.len() as u64));
                     // Label the record now: the application layer closes it.
                     let vname = self.session.version.unwrap_or(ProtocolVersion::TLS1_2).short_name().unwrap_or("TLS");
                     ctx.tb.set_label(format!("{vname} Record Layer: {}", sum.desc));
+                    sum.app_columns = self.app.is_some();
                     self.app_data(ctx, data, d, info);
                 } else {
                     sum.desc = "Application Data Protocol: Application Data".into();
@@ -841,7 +847,7 @@ pub fn heuristic(d: &[u8]) -> bool {
                 match d.get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + 4) {
                     Some(h) => {
                         let hl = u32::from_be_bytes([0, h[1], h[2], h[3]]) as usize;
-                        hl >= 38 && hl <= MAX_HANDSHAKE_MESSAGE
+                        (38..=MAX_HANDSHAKE_MESSAGE).contains(&hl)
                     }
                     None => true,
                 }

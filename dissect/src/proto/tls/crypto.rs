@@ -28,7 +28,7 @@ pub enum HashAlg {
 }
 
 impl HashAlg {
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             HashAlg::Sha1 => 20,
             HashAlg::Sha256 => 32,
@@ -58,7 +58,7 @@ pub fn hmac(alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
 
 /// The TLS 1.2 PRF: `P_hash(secret, label + seed)` cut to `len` bytes (RFC 5246 §5).
 pub fn prf(alg: HashAlg, secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + alg.len());
+    let mut out = Vec::with_capacity(len + alg.output_len());
     let mut a = hmac(alg, secret, &[label, seed]);
     while out.len() < len {
         out.extend_from_slice(&hmac(alg, secret, &[&a, label, seed]));
@@ -240,7 +240,7 @@ impl RecordCipher {
         client: bool,
         etm: bool,
     ) -> RecordCipher {
-        let mac_len = sc.mac.map_or(0, HashAlg::len);
+        let mac_len = sc.mac.map_or(0, HashAlg::output_len);
         let key_len = sc.cipher.key_len();
         let iv_len = sc.cipher.fixed_iv_len();
         let mut seed = Vec::with_capacity(64);
@@ -288,7 +288,7 @@ impl RecordCipher {
     /// After a KeyUpdate: the next generation of TLS 1.3 traffic keys (RFC 8446 §7.2).
     pub fn updated(&self) -> Option<RecordCipher> {
         let (h, secret) = self.tls13.as_ref()?;
-        let next = hkdf_expand_label(*h, secret, b"traffic upd", b"", h.len())?;
+        let next = hkdf_expand_label(*h, secret, b"traffic upd", b"", h.output_len())?;
         RecordCipher::tls13(SuiteCrypto { cipher: self.cipher, mac: None, prf: *h }, &next)
     }
 
@@ -409,7 +409,7 @@ impl RecordCipher {
         fragment: &[u8],
     ) -> Result<Plaintext, DecryptError> {
         let mac = self.mac.unwrap_or(HashAlg::Sha1);
-        let mac_len = mac.len();
+        let mac_len = mac.output_len();
         let (enc, tag) = if self.etm {
             if fragment.len() < mac_len + 2 * BLOCK {
                 return Err(DecryptError::TooShort(fragment.len()));

@@ -680,3 +680,33 @@ fn unreadable_keylog_is_reported() {
     let ps = dissect_file(&pcap, Some(PathBuf::from("/nonexistent/keylog")));
     assert!(ps.iter().flat_map(|p| &p.experts).any(|e| e.message.starts_with("Key log not read")));
 }
+
+/// ALPN `ctp/1` hands the decrypted stream to CTP (SPEC-NOTES C5): an OpenSSL TLS 1.3 session
+/// whose client sends a PING and a data frame in one record and whose server answers with a
+/// data frame.
+#[test]
+fn ctp_over_tls_by_alpn() {
+    let (pcap, keys) = testdata("tls13-ctp");
+    let ps = dissect_file(&pcap, Some(keys));
+    let data: Vec<Vec<u8>> = ps
+        .iter()
+        .flat_map(|p| p.values("ctp.data"))
+        .filter_map(|n| match &n.value {
+            Value::Bytes(b) => Some(b.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(data, vec![b"hello".to_vec(), b"server".to_vec()]);
+    let ping = ps.iter().find(|p| p.find("ctp.cmd").is_some()).unwrap();
+    assert_eq!(ping.summary.protocol, "CTP");
+    assert_eq!(ping.summary.info, "PING, DATA vs=2 len=5");
+    let rec = ping.values("tls.record");
+    assert_eq!(rec[0].display_label(), "TLSv1.3 Record Layer: Application Data Protocol: CTP");
+    assert!(default_app(&Negotiated {
+        version: ProtocolVersion::TLS1_3,
+        suite: CipherSuite(0x1301),
+        alpn: Some(b"http/1.1"),
+        data_multiplexing: false
+    })
+    .is_none());
+}

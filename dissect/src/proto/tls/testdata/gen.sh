@@ -34,4 +34,24 @@ run tls13-chacha20 ec -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
 run tls12-chacha20 rsa -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
 run tls12-aes256cbc-sha384 rsa -tls1_2 -cipher ECDHE-RSA-AES256-SHA384 -no_etm
 run tls12-aes256cbc-sha-etm rsa -tls1_2 -cipher ECDHE-RSA-AES256-SHA
+# CTP over TLS 1.3 with ALPN ctp/1 (draft-honeywell-ctp-04 §7.1, SPEC-NOTES C5): the client
+# sends a PING control frame and a data frame on virtual socket 2 in one record; the server
+# answers with a data frame on virtual socket 2.
+rm -f tls13-ctp.pcapng tls13-ctp.keys
+dumpcap -q -i lo -f "tcp port 443" -w "$tmp/ctp.pcapng" 2>/dev/null &
+dp=$!
+sleep 1
+(sleep 1.5; printf 'A\001\000\000\002\000\000\006server'; sleep 1) |
+  openssl s_server -quiet -accept 443 -cert "$tmp/ec.crt" -key "$tmp/ec.key" -alpn ctp/1 -naccept 1 -tls1_3 \
+  >/dev/null 2>&1 &
+sv=$!
+sleep 0.5
+(sleep 0.3; printf 'A\001\000\000\000\000\000\004PINGA\001\000\000\002\000\000\005hello'; sleep 2) |
+  openssl s_client -quiet -ign_eof -connect 127.0.0.1:443 -servername tls.test -alpn ctp/1 -keylogfile tls13-ctp.keys \
+  -tls1_3 >/dev/null 2>&1 || true
+sleep 0.5
+kill $sv 2>/dev/null || true
+sleep 0.5
+kill $dp; wait $dp 2>/dev/null || true
+cp "$tmp/ctp.pcapng" tls13-ctp.pcapng
 rm -rf "$tmp"
