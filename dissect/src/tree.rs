@@ -701,7 +701,10 @@ impl TreeBuilder {
             n.generated = true;
             e.children.push(n);
         }
-        e.children.push(Node::new(&hf::EXPERT_MESSAGE, span, Value::Str(message.clone())));
+        // tshark -V shows the message line as the bare message.
+        let mut m = Node::new(&hf::EXPERT_MESSAGE, span, Value::Str(message.clone()));
+        m.label = Some(message.clone());
+        e.children.push(m);
         e.children.push(Node::new(&hf::EXPERT_SEVERITY, span, Value::UInt(severity as u64)));
         e.children.push(Node::new(&hf::EXPERT_GROUP, span, Value::UInt(group as u64)));
         if self.experts.len() < 10_000 {
@@ -877,10 +880,11 @@ pub fn display_value(def: &FieldDef, v: &Value) -> String {
         }
         Value::Bytes(b) => {
             let mut s = String::with_capacity(b.len().min(64) * 2 + 4);
-            for x in b.iter().take(24) {
+            // tshark shows 36 bytes, then an ellipsis.
+            for x in b.iter().take(36) {
                 let _ = write!(s, "{:02x}", x);
             }
-            if b.len() > 24 {
+            if b.len() > 36 {
                 s.push('…');
             }
             s

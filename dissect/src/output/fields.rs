@@ -112,6 +112,7 @@ impl FieldsOptions {
                     (FieldType::Protocol, Value::None) => line.push_str(&n.display_label()),
                     (_, Value::None) => line.push('1'),
                     (_, Value::Bytes(b)) if b.is_empty() => line.push_str("<none>"),
+                    (_, Value::Str(t)) => escape_into(&mut line, t),
                     _ => write_field_value(&mut line, n.def, &n.value),
                 }
             }
@@ -121,6 +122,21 @@ impl FieldsOptions {
         }
         line.push('\n');
         out.write_all(line.as_bytes())
+    }
+}
+
+/// tshark's `-T fields` escaping of strings: tab, CR, LF, backspace and form feed become `\t`,
+/// `\r`, `\n`, `\b`, `\f` (a backslash itself is left alone), so one packet stays one line.
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c => out.push(c),
+        }
     }
 }
 
@@ -141,6 +157,13 @@ mod tests {
         tb.add(&B, Span::EMPTY, Value::UInt(0xbeef));
         tb.add(&A, Span::EMPTY, Value::UInt(2));
         tb.finish(1, (0, 0), (0, 0), 0, Arc::from(&[][..]))
+    }
+
+    #[test]
+    fn strings_escaped_like_tshark() {
+        let mut s = String::new();
+        escape_into(&mut s, "a\tb\r\nc\u{8}\u{c}\\d");
+        assert_eq!(s, "a\\tb\\r\\nc\\b\\f\\d");
     }
 
     #[test]
