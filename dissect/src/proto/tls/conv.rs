@@ -76,6 +76,9 @@ struct Dir {
     app_framer: StreamFramer,
     /// Bytes of decrypted application data so far (the app stream offset).
     app_offset: u64,
+    /// Stream offset where the next record should start: a record further on means bytes were
+    /// lost in between.
+    next_offset: Option<u64>,
 }
 
 /// What is known of the session.
@@ -223,6 +226,8 @@ impl TlsConversation {
     pub fn dissect_record(&mut self, ctx: &mut Ctx, tvb: Tvb<'_>, info: &PduInfo) {
         let first_in_packet = !ctx.tb.protocols().contains(&"tls");
         let d = (info.dir & 1) as usize;
+        let lost = self.dirs[d].next_offset.is_some_and(|e| info.stream_offset > e);
+        self.dirs[d].next_offset = Some(info.stream_offset + tvb.len() as u64);
         self.open_layer(ctx, tvb.all());
         let (ct, version, len) = match parse_record_header(tvb.data) {
             Ok(h) => h,
@@ -250,6 +255,16 @@ impl TlsConversation {
                 Group::Malformed,
                 format!("record length {len} exceeds 2^14 + 2048"),
                 tvb.span(3, 5),
+            );
+        }
+        if lost && (!self.dirs[d].hs.is_empty() || self.dirs[d].hs_skip > 0) {
+            self.dirs[d].hs.clear();
+            self.dirs[d].hs_skip = 0;
+            ctx.tb.expert(
+                Severity::Note,
+                Group::Reassemble,
+                "Bytes lost before this record: the partial handshake message is dropped",
+                tvb.span(0, 5),
             );
         }
         let mut sum = RecordSummary::default();
@@ -333,7 +348,12 @@ impl TlsConversation {
         if keylog.is_some_and(|k| k.get(keylog::CLIENT_RANDOM, &cr).is_none()) || self.is_tls13() {
             return format!("Not decrypted: no {label} in the key log for this session");
         }
-        "Not decrypted: keys unavailable".into()
+        match s.version {
+            Some(v) if v != ProtocolVersion::TLS1_2 && v != ProtocolVersion::TLS1_3 => {
+                format!("Not decrypted: {} is not supported for decryption", v.name().unwrap_or("this version"))
+            }
+            _ => "Not decrypted: keys unavailable".into(),
+        }
     }
 
     /// The contents of a plaintext record (read from the wire, or decrypted: then `cipher` is

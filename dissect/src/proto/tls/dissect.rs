@@ -134,7 +134,9 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
             let random = w.r.array::<32>("random")?;
             let mut n = Node::new(&hf::RANDOM, w.span(at, 32), Value::Bytes(random.to_vec()));
             let t = u32::from_be_bytes([random[0], random[1], random[2], random[3]]);
-            n.children.push(Node::new(&hf::RANDOM_TIME, w.span(at, 4), Value::Time { secs: t as i64, nanos: 0 }));
+            let mut time = Node::new(&hf::RANDOM_TIME, w.span(at, 4), Value::Time { secs: t as i64, nanos: 0 });
+            time.label = Some(format!("GMT Unix Time: {}", utc_date(t as i64)));
+            n.children.push(time);
             n.children.push(Node::new(&hf::RANDOM_BYTES, w.span(at + 4, 28), Value::Bytes(random[4..].to_vec())));
             if !(random == HRR_RANDOM || tls13) {
                 w.tb.add_node(n);
@@ -217,7 +219,7 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
                     offset: at,
                     what: "certificate list",
                     needed: n,
-                    available: body_end - at - 3,
+                    available: body_end.saturating_sub(at + 3),
                 });
             }
             w.open(&hf::CERTIFICATES, at + 3, n, format!("Certificates ({n} bytes)"));
@@ -342,6 +344,25 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
     Ok(())
 }
 
+/// A time as tshark writes UTC dates: `Apr  3, 2011 15:36:47.000000000 UTC`.
+pub fn utc_date(secs: i64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let name = MONTHS.get((month - 1) as usize).copied().unwrap_or("?");
+    format!("{name} {day:>2}, {year} {:02}:{:02}:{:02}.000000000 UTC", rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
 fn duration(secs: u32) -> String {
     let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
     let mut parts = Vec::new();
@@ -434,6 +455,14 @@ fn extensions(w: &mut W<'_, '_>, ctx: ExtContext, opts: &ParseOptions) -> Result
     }
     while w.r.pos() < end {
         let start = w.r.pos();
+        if end - start < 4 {
+            return Err(ParseError::Truncated {
+                offset: start,
+                what: "extension header",
+                needed: 4,
+                available: end - start,
+            });
+        }
         let ty = w.r.u16("extension type")?;
         let elen = w.r.u16("extension length")? as usize;
         if start + 4 + elen > end {
@@ -482,7 +511,7 @@ fn extension_body(tb: &mut TreeBuilder, tvb: Tvb<'_>, e: &Extension<'_>) {
     match e {
         Extension::ServerName(list) => {
             tb.open_label(&hf::EXTENSION, tvb.all(), Value::None, "Server Name Indication extension".into());
-            tb.add(&hf::SNI_LIST_LEN, sp(0, 2), u(tvb.len() - 2));
+            tb.add(&hf::SNI_LIST_LEN, sp(0, 2), u(tvb.len().saturating_sub(2)));
             let mut o = 2;
             for n in list {
                 tb.add(&hf::SNI_TYPE, sp(o, o + 1), u(n.name_type as usize));
@@ -493,7 +522,7 @@ fn extension_body(tb: &mut TreeBuilder, tvb: Tvb<'_>, e: &Extension<'_>) {
             tb.close();
         }
         Extension::Alpn(list) => {
-            tb.add(&hf::ALPN_LEN, sp(0, 2), u(tvb.len() - 2));
+            tb.add(&hf::ALPN_LEN, sp(0, 2), u(tvb.len().saturating_sub(2)));
             tb.open_label(&hf::ALPN_LIST, sp(2, tvb.len()), Value::None, "ALPN Protocol".into());
             let mut o = 2;
             for p in list {
@@ -512,7 +541,7 @@ fn extension_body(tb: &mut TreeBuilder, tvb: Tvb<'_>, e: &Extension<'_>) {
         Extension::SelectedVersion(x) => tb.add(&hf::SUPPORTED_VERSION, sp(0, 2), u(x.0 as usize)),
         Extension::KeyShareClient(v) => {
             tb.open_label(&hf::EXTENSION, tvb.all(), Value::None, "Key Share extension".into());
-            tb.add(&hf::KEY_SHARE_CLIENT_LENGTH, sp(0, 2), u(tvb.len() - 2));
+            tb.add(&hf::KEY_SHARE_CLIENT_LENGTH, sp(0, 2), u(tvb.len().saturating_sub(2)));
             let mut o = 2;
             for k in v {
                 key_share_entry(tb, tvb, o, k);

@@ -710,3 +710,66 @@ fn ctp_over_tls_by_alpn() {
     })
     .is_none());
 }
+
+#[test]
+fn random_time_reads_like_tshark() {
+    // tshark on zeek/tls12-decryption.pcap frame 4: "GMT Unix Time: Apr  3, 2011 15:36:47.000000000 UTC"
+    // for random 4d98940f...
+    assert_eq!(dissect::utc_date(0x4d98940f), "Apr  3, 2011 15:36:47.000000000 UTC");
+    // Frame 6: 1a53a25d -> "Dec 31, 1983 03:17:49.000000000 UTC".
+    assert_eq!(dissect::utc_date(0x1a53a25d), "Dec 31, 1983 03:17:49.000000000 UTC");
+    assert_eq!(dissect::utc_date(0), "Jan  1, 1970 00:00:00.000000000 UTC");
+}
+
+/// Bytes lost between two records: a handshake message left incomplete before the gap is not
+/// completed with bytes from after it.
+#[test]
+fn gap_drops_the_partial_handshake_message() {
+    let ch = client_hello_bytes();
+    let r1 = Record { content_type: ContentType::HANDSHAKE, version: ProtocolVersion::TLS1_0, fragment: &ch[..30] }
+        .to_bytes();
+    let r2 = Record { content_type: ContentType::HANDSHAKE, version: ProtocolVersion::TLS1_0, fragment: &ch[30..] }
+        .to_bytes();
+    let cfg = Config::default();
+    let mut st = State::default();
+    let mut conv = TlsConversation::new();
+    let mut packets = Vec::new();
+    for (i, (rec, off)) in [(&r1, 0u64), (&r2, 5000u64)].into_iter().enumerate() {
+        let mut ctx = Ctx {
+            tb: TreeBuilder::new(),
+            cfg: &cfg,
+            st: &mut st,
+            frame_number: i as u64 + 1,
+            ts: (0, 0),
+            addrs: Addrs::default(),
+            depth: 0,
+        };
+        let info = PduInfo { stream: 0, dir: 0, src_port: 50000, dst_port: 443, stream_offset: off };
+        conv.dissect_record(&mut ctx, Tvb::new(rec, 0, 0), &info);
+        packets.push(ctx.tb.finish(1, (0, 0), (0, 0), 0, Arc::from(rec.as_slice())));
+    }
+    assert!(packets[1].experts.iter().any(|e| e.message.starts_with("Bytes lost before this record")));
+    assert!(!uints(&packets, "tls.handshake.type").contains(&1));
+}
+
+/// Found by the fuzz target: an extension header that runs past the end of its extension
+/// block is an error at that offset, not an arithmetic overflow.
+#[test]
+fn extension_header_past_its_block() {
+    let mut ch = client_hello_bytes();
+    let ext_at = 4 + 2 + 32 + 1 + 6 + 2;
+    ch.truncate(ext_at);
+    ch.extend_from_slice(&[0x00, 0x02, 0x00, 0x00, 0x00, 0x00]);
+    let len = ch.len() - 4;
+    ch[1..4].copy_from_slice(&(len as u32).to_be_bytes()[1..]);
+    let rec =
+        Record { content_type: ContentType::HANDSHAKE, version: ProtocolVersion::TLS1_2, fragment: &ch }.to_bytes();
+    let ps = run_stream(&[(0, rec)], &Config::default());
+    let msgs: Vec<&str> = ps[0].experts.iter().map(|e| e.message.as_str()).collect();
+    assert!(msgs.iter().any(|m| m.contains("extension header at byte")), "{msgs:?}");
+    assert_eq!(
+        parse_handshake(&ch, &ParseOptions::default()),
+        // The block holds the type; its data length would be at ext_at + 4.
+        Err(ParseError::Truncated { offset: ext_at + 4, what: "extension data", needed: 2, available: 0 })
+    );
+}
