@@ -22,9 +22,9 @@ use super::dissect::{handshake as dissect_handshake, handshake_name};
 use super::hf;
 use super::keylog::{self, KeyLog};
 use super::wire::{
-    parse_handshake_body, parse_handshake_header, parse_record_header, Alert, CipherSuite, ContentType, Extension,
-    Handshake, HandshakeType, KeyExchange, ParseError, ParseOptions, ProtocolVersion, HANDSHAKE_HEADER_LEN,
-    MAX_CIPHERTEXT, RECORD_HEADER_LEN,
+    is_sslv2_client_hello, parse_handshake_body, parse_handshake_header, parse_record_header, Alert, CipherSuite,
+    ContentType, Extension, Handshake, HandshakeType, KeyExchange, ParseError, ParseOptions, ProtocolVersion,
+    Sslv2ClientHello, HANDSHAKE_HEADER_LEN, MAX_CIPHERTEXT, RECORD_HEADER_LEN,
 };
 use crate::engine::Ctx;
 use crate::stream::{PduInfo, PduLen, StreamFramer, StreamProtocol};
@@ -229,6 +229,10 @@ impl TlsConversation {
         let lost = self.dirs[d].next_offset.is_some_and(|e| info.stream_offset > e);
         self.dirs[d].next_offset = Some(info.stream_offset + tvb.len() as u64);
         self.open_layer(ctx, tvb.all());
+        if tvb.data.first().is_some_and(|&b| b & 0x80 != 0) {
+            self.sslv2_client_hello(ctx, tvb, d as u8, first_in_packet);
+            return;
+        }
         let (ct, version, len) = match parse_record_header(tvb.data) {
             Ok(h) => h,
             Err(e) => {
@@ -290,6 +294,50 @@ impl TlsConversation {
             } else {
                 ctx.tb.append_info(s);
             }
+        }
+    }
+
+    /// An SSL 2.0 compatible ClientHello (RFC 5246 Appendix E.2), as tshark shows it.
+    fn sslv2_client_hello(&mut self, ctx: &mut Ctx, tvb: Tvb<'_>, dir: u8, first_in_packet: bool) {
+        ctx.tb.set_protocol_column("SSLv2");
+        ctx.tb.open_label(&hf::RECORD, tvb.all(), Value::None, "SSLv2 Record Layer: Client Hello".into());
+        ctx.tb.add_generated(&hf::RECORD_VERSION, Span::EMPTY, Value::UInt(2));
+        let len = tvb.data.get(..2).map_or(0, |h| u16::from_be_bytes([h[0] & 0x7f, h[1]]));
+        ctx.tb.add(&hf::RECORD_LENGTH, tvb.span(0, 2), Value::UInt(len as u64));
+        match Sslv2ClientHello::parse(tvb.data) {
+            Ok((h, _)) => {
+                let sp = |a: usize, n: usize| tvb.span(a, a + n);
+                let cs = 3 * h.cipher_specs.len();
+                ctx.tb.add(&hf::HS_TYPE, sp(2, 1), Value::UInt(1));
+                ctx.tb.add(&hf::HS_VERSION, sp(3, 2), Value::UInt(h.version.0 as u64));
+                ctx.tb.add(&hf::CIPHER_SPEC_LEN, sp(5, 2), Value::UInt(cs as u64));
+                ctx.tb.add(&hf::SESSION_ID_LENGTH, sp(7, 2), Value::UInt(h.session_id.len() as u64));
+                ctx.tb.add(&hf::CHALLENGE_LENGTH, sp(9, 2), Value::UInt(h.challenge.len() as u64));
+                let label = format!("Cipher Specs ({} specs)", h.cipher_specs.len());
+                ctx.tb.open_label(&hf::CIPHER_SUITES, sp(11, cs), Value::None, label);
+                for (i, c) in h.cipher_specs.iter().enumerate() {
+                    ctx.tb.add(&hf::CIPHER_SPEC, sp(11 + 3 * i, 3), Value::UInt(*c as u64));
+                }
+                ctx.tb.close();
+                let at = 11 + cs;
+                if !h.session_id.is_empty() {
+                    ctx.tb.add(&hf::SESSION_ID, sp(at, h.session_id.len()), Value::Bytes(h.session_id.to_vec()));
+                }
+                ctx.tb.add(&hf::CHALLENGE, sp(at + h.session_id.len(), h.challenge.len()), Value::None);
+                if self.client_dir.is_none() {
+                    self.client_dir = Some(dir);
+                }
+                self.session.client_random = Some(h.random());
+            }
+            Err(e) => {
+                ctx.tb.expert(Severity::Error, Group::Malformed, format!("SSLv2 ClientHello: {e}"), tvb.all());
+            }
+        }
+        ctx.tb.close_to(1);
+        if first_in_packet {
+            ctx.tb.set_info("Client Hello");
+        } else {
+            ctx.tb.append_info("Client Hello");
         }
     }
 
@@ -817,6 +865,12 @@ fn opaque(ctx: &mut Ctx, ct: ContentType, fragment: Tvb<'_>, sum: &mut RecordSum
 impl StreamProtocol for TlsConversation {
     /// RFC 5246 §6.2.1: a 5-byte header, then `length` bytes (at most 2^14 + 2048, §6.2.3).
     fn pdu_len(&self, data: &[u8]) -> PduLen {
+        if is_sslv2_client_hello(data) {
+            return match (data.first(), data.get(1)) {
+                (Some(&a), Some(&b)) => PduLen::Len(2 + (u16::from_be_bytes([a & 0x7f, b]) as usize)),
+                _ => PduLen::NeedAtLeast(2),
+            };
+        }
         if !Self::could_start(data) {
             return PduLen::Invalid;
         }

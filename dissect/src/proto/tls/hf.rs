@@ -252,7 +252,19 @@ pub static DECRYPTED_LEN: FieldDef =
     FieldDef::new("tls.decrypted.length", "Decrypted Length", FieldType::U32, Base::Dec)
         .blurb("Plaintext bytes of a decrypted record");
 
+pub static CIPHER_SPEC_LEN: FieldDef =
+    FieldDef::new("tls.handshake.cipher_spec_len", "Cipher Spec Length", FieldType::U16, Base::Dec);
+pub static CHALLENGE_LENGTH: FieldDef =
+    FieldDef::new("tls.handshake.challenge_length", "Challenge Length", FieldType::U16, Base::Dec);
+pub static CIPHER_SPEC: FieldDef =
+    FieldDef::new("tls.handshake.cipherspec", "Cipher Spec", FieldType::U24, Base::Hex).strings(names::CIPHER_SPECS);
+pub static CHALLENGE: FieldDef = FieldDef::new("tls.handshake.challenge", "Challenge", FieldType::None, Base::None);
+
 pub static ALL: &[&FieldDef] = &[
+    &CIPHER_SPEC_LEN,
+    &CHALLENGE_LENGTH,
+    &CIPHER_SPEC,
+    &CHALLENGE,
     &TLS,
     &RECORD,
     &CONTENT_TYPE,

@@ -773,3 +773,41 @@ fn extension_header_past_its_block() {
         Err(ParseError::Truncated { offset: ext_at + 4, what: "extension data", needed: 2, available: 0 })
     );
 }
+
+/// RFC 5246 Appendix E.2: the SSL 2.0 compatible ClientHello, its random from the challenge.
+#[test]
+fn sslv2_client_hello() {
+    let h = Sslv2ClientHello {
+        version: ProtocolVersion::TLS1_0,
+        cipher_specs: vec![0x010080, 0x00002f],
+        session_id: &[],
+        challenge: &[7; 16],
+    };
+    let mut b = Vec::new();
+    h.emit(&mut b);
+    assert_eq!(&b[..11], &[0x80, 0x1f, 1, 3, 1, 0, 6, 0, 0, 0, 16]);
+    assert!(is_sslv2_client_hello(&b));
+    assert_eq!(Sslv2ClientHello::parse(&b), Ok((h.clone(), &[][..])));
+    let mut want = [0u8; 32];
+    want[16..].copy_from_slice(&[7; 16]);
+    assert_eq!(h.random(), want);
+    let mut bad = b.clone();
+    bad[6] = 5; // cipher spec length not a multiple of 3
+    assert!(matches!(Sslv2ClientHello::parse(&bad), Err(ParseError::BadLength { offset: 7, .. })));
+    // Through the stream: tshark's fields.
+    let ps = run_stream(&[(0, b)], &Config::default());
+    assert_eq!(ps[0].summary.protocol, "SSLv2");
+    assert_eq!(uints(&ps, "tls.handshake.cipherspec"), vec![0x010080, 0x2f]);
+    assert_eq!(uints(&ps, "tls.record.length"), vec![31]);
+}
+
+proptest! {
+    #[test]
+    fn sslv2_round_trip(v in any::<u16>(), cs in prop::collection::vec(0u32..0x100_0000, 1..10),
+                        sid in bytes(0, 32), ch in bytes(16, 32)) {
+        let h = Sslv2ClientHello { version: ProtocolVersion(v), cipher_specs: cs, session_id: sid, challenge: ch };
+        let mut b = Vec::new();
+        h.emit(&mut b);
+        prop_assert_eq!(Sslv2ClientHello::parse(&b), Ok((h, &[][..])));
+    }
+}

@@ -1266,6 +1266,100 @@ impl<'a> ClientKeyExchangeBody<'a> {
     }
 }
 
+/// The SSL 2.0 compatible ClientHello (RFC 5246 Appendix E.2; RFC 6101 Appendix E), which a
+/// client may send first to reach SSL 2.0 servers:
+/// ```text
+/// +--------+--------+--------+--------+--------+-----------------+---------------+---------------+
+/// |1| msg_length    |msg_type| version         | cipher_spec_len | session_id_len| challenge_len |
+/// +--------+--------+--------+--------+--------+-----------------+---------------+---------------+
+/// | cipher_specs (3 bytes each) | session_id | challenge                                       |
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sslv2ClientHello<'a> {
+    pub version: ProtocolVersion,
+    /// `V2CipherSpec`s, 3 bytes each.
+    pub cipher_specs: Vec<u32>,
+    pub session_id: &'a [u8],
+    pub challenge: &'a [u8],
+}
+
+/// Whether bytes start an SSL 2.0 compatible ClientHello: the high bit of the length set, then
+/// `msg_type` 1 and an SSL 3 or TLS version, as far as the bytes go.
+pub fn is_sslv2_client_hello(d: &[u8]) -> bool {
+    d.first().is_some_and(|&b| b & 0x80 != 0)
+        && d.get(2).is_none_or(|&t| t == 1)
+        && d.get(3).is_none_or(|&v| v == 3)
+        && d.get(4).is_none_or(|&v| v <= 4)
+}
+
+impl<'a> Sslv2ClientHello<'a> {
+    /// Read the message (2-byte header included); the rest follows it.
+    pub fn parse(input: &'a [u8]) -> Result<(Self, &'a [u8]), ParseError> {
+        let mut r = Reader::new(input);
+        let len = (r.u16("SSLv2 record length")? & 0x7fff) as usize;
+        let body = r.take(len, "SSLv2 record")?;
+        let rest = r.rest();
+        let mut b = Reader::new(body);
+        let ty = b.u8("message type").map_err(|e| e.shift(2))?;
+        if ty != 1 {
+            return Err(ParseError::BadValue {
+                offset: 2,
+                what: "message type",
+                found: ty as u64,
+                expected: "1 (client hello)",
+            });
+        }
+        let version = ProtocolVersion(b.u16("version").map_err(|e| e.shift(2))?);
+        let cs_len = b.u16("cipher spec length").map_err(|e| e.shift(2))? as usize;
+        let sid_len = b.u16("session id length").map_err(|e| e.shift(2))? as usize;
+        let ch_len = b.u16("challenge length").map_err(|e| e.shift(2))? as usize;
+        if cs_len % 3 != 0 || cs_len == 0 {
+            return Err(ParseError::BadLength {
+                offset: 7,
+                what: "cipher specs",
+                found: cs_len,
+                expected: "a non-zero multiple of 3",
+            });
+        }
+        if sid_len > 32 {
+            return Err(ParseError::BadLength { offset: 9, what: "session id", found: sid_len, expected: "0 to 32" });
+        }
+        if !(16..=32).contains(&ch_len) {
+            return Err(ParseError::BadLength { offset: 11, what: "challenge", found: ch_len, expected: "16 to 32" });
+        }
+        let cs = b.take(cs_len, "cipher specs").map_err(|e| e.shift(2))?;
+        let session_id = b.take(sid_len, "session id").map_err(|e| e.shift(2))?;
+        let challenge = b.take(ch_len, "challenge").map_err(|e| e.shift(2))?;
+        b.end("SSLv2 client hello").map_err(|e| e.shift(2))?;
+        let cipher_specs = cs.chunks_exact(3).map(|c| u32::from_be_bytes([0, c[0], c[1], c[2]])).collect();
+        Ok((Sslv2ClientHello { version, cipher_specs, session_id, challenge }, rest))
+    }
+
+    pub fn emit(&self, out: &mut Vec<u8>) {
+        let len = 9 + 3 * self.cipher_specs.len() + self.session_id.len() + self.challenge.len();
+        put_u16(out, 0x8000 | (len.min(0x7fff) as u16));
+        out.push(1);
+        put_u16(out, self.version.0);
+        put_len(out, 2, 3 * self.cipher_specs.len());
+        put_len(out, 2, self.session_id.len());
+        put_len(out, 2, self.challenge.len());
+        for c in &self.cipher_specs {
+            out.extend_from_slice(&c.to_be_bytes()[1..]);
+        }
+        out.extend_from_slice(self.session_id);
+        out.extend_from_slice(self.challenge);
+    }
+
+    /// The ClientHello.random it stands for: the challenge right-aligned in 32 bytes, zeros
+    /// before it (RFC 5246 Appendix E.2).
+    pub fn random(&self) -> [u8; 32] {
+        let mut r = [0u8; 32];
+        let n = self.challenge.len().min(32);
+        r[32 - n..].copy_from_slice(&self.challenge[self.challenge.len() - n..]);
+        r
+    }
+}
+
 /// The key exchange a cipher suite uses, as far as the message layouts go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyExchange {
