@@ -50,6 +50,11 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(out, data);
         }
     }
+    if let Ok((h, rest)) = Sslv2ClientHello::parse(data) {
+        let mut out = Vec::new();
+        h.emit(&mut out);
+        assert_eq!(out, &data[..data.len() - rest.len()]);
+    }
     let _ = dissect::proto::tls::heuristic(data);
 
     // The stream: the bytes as both directions of one connection, in two segments, through the

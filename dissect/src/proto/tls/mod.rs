@@ -16,7 +16,10 @@
 //!
 //! Build a record with a ClientHello and read it back:
 //! ```
-//! use dissect::proto::tls::*;
+//! use dissect::proto::tls::{
+//!     parse_handshake, parse_record, CipherSuite, ClientHello, ContentType, Extension, Handshake, ParseOptions,
+//!     ProtocolVersion, Record,
+//! };
 //! let ch = Handshake::ClientHello(ClientHello {
 //!     version: ProtocolVersion::TLS1_2,
 //!     random: [7; 32],
