@@ -202,11 +202,16 @@ impl Dissector {
         for c in &frame.comments {
             tb.add(&hf_frame::COMMENT, Span::EMPTY, Value::Str(c.clone()));
         }
-        tb.add(&hf_frame::INTERFACE_ID, Span::EMPTY, Value::UInt(frame.interface as u64));
+        if frame.pcapng {
+            tb.add(&hf_frame::INTERFACE_ID, Span::EMPTY, Value::UInt(frame.interface as u64));
+        }
         if let Some(e) = wtap_encap(frame.linktype) {
             tb.add(&hf_frame::ENCAP_TYPE, Span::EMPTY, Value::Int(e));
         }
-        tb.add(&hf_frame::TIME_EPOCH, Span::EMPTY, Value::Time { secs: ts.0, nanos: ts.1 });
+        // A pcapng simple packet block has no timestamp: tshark shows no time for it.
+        if !frame.ts_missing {
+            tb.add(&hf_frame::TIME_EPOCH, Span::EMPTY, Value::Time { secs: ts.0, nanos: ts.1 });
+        }
         tb.add_generated(&hf_frame::TIME_RELATIVE, Span::EMPTY, Value::Time { secs: rel.0, nanos: rel.1 });
         tb.add(&hf_frame::NUMBER, Span::EMPTY, Value::UInt(frame.number));
         let bytes_bits = |n: u64| format!("{n} bytes ({} bits)", n * 8);

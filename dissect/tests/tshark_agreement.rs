@@ -166,10 +166,32 @@ fn fields_agree_with_tshark() {
         compare_file(f, &fields, &mut report);
     }
     if !report.is_empty() {
-        let n = report.len();
-        report.truncate(60);
-        panic!("{n} disagreements with tshark (first 60):\n{}", report.join("\n"));
+        panic!("{} disagreements with tshark:\n{}", report.len(), summarise(&report));
     }
+}
+
+/// Group disagreement lines by file and field: a count and the first two examples of each.
+fn summarise(report: &[String]) -> String {
+    let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for line in report {
+        // "FILE frame N: FIELD: tshark ..., ours ..."
+        let key = match (line.find(" frame "), line.find(": tshark")) {
+            (Some(a), Some(b)) if a < b => {
+                let field = line[a..b].rsplit(": ").next().unwrap_or("");
+                format!("{} {}", &line[..a], field)
+            }
+            _ => line.clone(),
+        };
+        groups.entry(key).or_default().push(line);
+    }
+    let mut out = String::new();
+    for (k, v) in &groups {
+        out.push_str(&format!("{:>6}  {k}\n", v.len()));
+        for e in v.iter().take(2) {
+            out.push_str(&format!("          e.g. {e}\n"));
+        }
+    }
+    out
 }
 
 #[test]

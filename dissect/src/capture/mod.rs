@@ -70,6 +70,9 @@ pub struct Frame {
     /// The record carries no timestamp (pcapng Simple Packet Block); `ts_sec` and `ts_nsec` are
     /// then 0, and tshark shows no `frame.time_epoch`.
     pub ts_missing: bool,
+    /// Whether the frame came from a pcapng file (whose frames name an interface; tshark shows
+    /// `frame.interface_id` only for those).
+    pub pcapng: bool,
 }
 
 impl Frame {

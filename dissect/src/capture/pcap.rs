@@ -125,6 +125,7 @@ impl PcapState {
                     comments: Vec::new(),
                     file_offset: offset,
                     ts_missing: false,
+                    pcapng: false,
                 }
             }
             // The whole record is in `rec`, so this cannot happen; stop rather than guess.

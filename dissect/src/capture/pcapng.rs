@@ -344,6 +344,7 @@ impl NgState {
             comments,
             file_offset: offset,
             ts_missing,
+            pcapng: true,
         })
     }
 
