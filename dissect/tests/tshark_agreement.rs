@@ -111,16 +111,57 @@ fn run_ours(file: &Path, fields: &[String]) -> (BTreeMap<String, Vec<String>>, V
     (res, protocols)
 }
 
-/// `frame.protocols` up to and including the first transport layer.
+/// The layers this test covers, as `frame.protocols` names them.
+const OWN_LAYERS: &[&str] = &[
+    "eth",
+    "ethertype",
+    "vlan",
+    "ieee8021ad",
+    "sll",
+    "null",
+    "raw",
+    "arp",
+    "ip",
+    "ipv6",
+    "ipv6.hopopts",
+    "ipv6.routing",
+    "ipv6.fraghdr",
+    "ipv6.dstopts",
+    "icmp",
+    "icmpv6",
+    "tcp",
+    "udp",
+    "sctp",
+];
+
+/// `frame.protocols` up to and including the first transport layer, and never past the layers
+/// this test covers (tshark names IP payloads we show as data, such as `vrrp`).
 fn up_to_transport(s: &str) -> String {
     let mut out = Vec::new();
     for p in s.split(':') {
+        if !OWN_LAYERS.contains(&p) {
+            break;
+        }
         out.push(p);
         if matches!(p, "tcp" | "udp" | "sctp") {
             break;
         }
     }
     out.join(":")
+}
+
+/// Single frames where we differ from tshark on purpose: (file name, frame, field, reason).
+const FRAME_DIFFERENCES: &[(&str, usize, &str, &str)] = &[(
+    "sctp-www.cap",
+    65,
+    "sctp.assoc_index",
+    "tshark's GIF dissector throws inside this frame's HTTP payload and the exception unwinds through \
+     SCTP before the association index is added; our SCTP layer is complete",
+)];
+
+fn known_frame_difference(file: &Path, frame: usize, field: &str) -> bool {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    FRAME_DIFFERENCES.iter().any(|(f, n, d, _)| *f == name && *n == frame && *d == field)
 }
 
 fn compare_file(file: &Path, fields: &[String], report: &mut Vec<String>) {
@@ -141,7 +182,7 @@ fn compare_file(file: &Path, fields: &[String], report: &mut Vec<String>) {
     }
     for f in fields {
         for (i, (t, o)) in theirs[f].iter().zip(&ours[f]).enumerate() {
-            if t != o {
+            if t != o && !known_frame_difference(file, i + 1, f) {
                 report.push(format!("{name} frame {}: {f}: tshark {t:?}, ours {o:?}", i + 1));
             }
         }
@@ -199,6 +240,9 @@ fn transport_prefix_of_protocols() {
     assert_eq!(up_to_transport("eth:ethertype:ip:sctp:forces"), "eth:ethertype:ip:sctp");
     assert_eq!(up_to_transport("sll:ethertype:ip:udp:sctp:data"), "sll:ethertype:ip:udp");
     assert_eq!(up_to_transport("null:ip"), "null:ip");
+    assert_eq!(up_to_transport("eth:ethertype:ip:vrrp"), "eth:ethertype:ip");
+    assert_eq!(up_to_transport("eth:ethertype:ip:data"), "eth:ethertype:ip");
+    assert_eq!(up_to_transport("eth:ethertype:ip:icmp:ip:udp"), "eth:ethertype:ip:icmp:ip:udp");
 }
 
 /// Every real capture reads to the end without a panic, and no frame that tshark decodes cleanly
