@@ -386,17 +386,26 @@ pub mod hf {
     pub static EXPERT: FieldDef = FieldDef::new("_ws.expert", "Expert Info", FieldType::None, Base::None);
     pub static EXPERT_MESSAGE: FieldDef = FieldDef::new("_ws.expert.message", "Message", FieldType::String, Base::None);
     pub static EXPERT_SEVERITY: FieldDef =
-        FieldDef::new("_ws.expert.severity", "Severity level", FieldType::U32, Base::Hex).strings(SEV);
+        FieldDef::new("_ws.expert.severity", "Severity level", FieldType::U32, Base::None).strings(SEV);
     pub static EXPERT_GROUP: FieldDef =
-        FieldDef::new("_ws.expert.group", "Group", FieldType::U32, Base::Hex).strings(GRP);
+        FieldDef::new("_ws.expert.group", "Group", FieldType::U32, Base::None).strings(GRP);
     pub static MALFORMED: FieldDef = FieldDef::proto("_ws.malformed", "Malformed Packet");
     /// tshark's mark for a packet that stopped inside an unreassembled fragment.
     pub static UNREASSEMBLED: FieldDef = FieldDef::proto("_ws.unreassembled", "Unreassembled Packet");
     pub static DATA: FieldDef = FieldDef::proto("data", "Data");
     pub static DATA_DATA: FieldDef = FieldDef::new("data.data", "Data", FieldType::Bytes, Base::None);
     pub static DATA_LEN: FieldDef = FieldDef::new("data.len", "Length", FieldType::U32, Base::Dec);
-    pub static ALL: &[&FieldDef] =
-        &[&EXPERT, &EXPERT_MESSAGE, &EXPERT_SEVERITY, &EXPERT_GROUP, &MALFORMED, &UNREASSEMBLED, &DATA, &DATA_DATA, &DATA_LEN];
+    pub static ALL: &[&FieldDef] = &[
+        &EXPERT,
+        &EXPERT_MESSAGE,
+        &EXPERT_SEVERITY,
+        &EXPERT_GROUP,
+        &MALFORMED,
+        &UNREASSEMBLED,
+        &DATA,
+        &DATA_DATA,
+        &DATA_LEN,
+    ];
 }
 
 /// A named byte buffer of a packet (the frame, a reassembled message, decrypted bytes).
@@ -701,12 +710,18 @@ impl TreeBuilder {
             n.generated = true;
             e.children.push(n);
         }
-        // tshark -V shows the message line as the bare message.
+        // tshark -V shows the message line as the bare message, once: when the expert has its
+        // own field, that field is the line and `_ws.expert.message` is hidden.
         let mut m = Node::new(&hf::EXPERT_MESSAGE, span, Value::Str(message.clone()));
         m.label = Some(message.clone());
+        m.hidden = def.is_some();
         e.children.push(m);
-        e.children.push(Node::new(&hf::EXPERT_SEVERITY, span, Value::UInt(severity as u64)));
-        e.children.push(Node::new(&hf::EXPERT_GROUP, span, Value::UInt(group as u64)));
+        let mut sev = Node::new(&hf::EXPERT_SEVERITY, span, Value::UInt(severity as u64));
+        sev.label = Some(format!("Severity level: {}", severity.name()));
+        e.children.push(sev);
+        let mut grp = Node::new(&hf::EXPERT_GROUP, span, Value::UInt(group as u64));
+        grp.label = Some(format!("Group: {}", group.name()));
+        e.children.push(grp);
         if self.experts.len() < 10_000 {
             self.experts.push(Expert { severity, group, message, span, protocol });
         }
