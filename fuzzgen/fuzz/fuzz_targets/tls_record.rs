@@ -3,11 +3,11 @@
 //! and parsing never panics.
 #![no_main]
 use dissect::engine::{Addrs, Config, Ctx, State};
-use dissect::proto::tls::TlsConversation;
 use dissect::proto::tls::{
     parse_extension_block, parse_handshake, parse_record, ClientKeyExchangeBody, DheServerParams, EcdheServerParams,
     ExtContext, KeyExchange, ParseOptions,
 };
+use dissect::proto::tls::{Sslv2ClientHello, TlsConversation};
 use dissect::stream::{PduInfo, StreamFramer};
 use dissect::tree::{TreeBuilder, Tvb};
 use libfuzzer_sys::fuzz_target;

@@ -308,7 +308,12 @@ impl TlsConversation {
             Ok((h, _)) => {
                 let sp = |a: usize, n: usize| tvb.span(a, a + n);
                 let cs = 3 * h.cipher_specs.len();
-                ctx.tb.add(&hf::HS_TYPE, sp(2, 1), Value::UInt(1));
+                ctx.tb.add_label(
+                    &hf::HS_TYPE,
+                    sp(2, 1),
+                    Value::UInt(1),
+                    "Handshake Message Type: Client Hello (1)".into(),
+                );
                 ctx.tb.add(&hf::HS_VERSION, sp(3, 2), Value::UInt(h.version.0 as u64));
                 ctx.tb.add(&hf::CIPHER_SPEC_LEN, sp(5, 2), Value::UInt(cs as u64));
                 ctx.tb.add(&hf::SESSION_ID_LENGTH, sp(7, 2), Value::UInt(h.session_id.len() as u64));

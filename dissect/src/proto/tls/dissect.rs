@@ -190,7 +190,7 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
         }
         HandshakeType::NEW_SESSION_TICKET => {
             let at = w.r.pos();
-            w.open(&hf::HANDSHAKE, at, len, "TLS Session Ticket".into());
+            w.open(&hf::PARAMS, at, len, "TLS Session Ticket".into());
             let at = w.r.pos();
             let life = w.r.u32("ticket lifetime")?;
             let label = format!("Session Ticket Lifetime Hint: {life} seconds ({})", duration(life));
@@ -240,7 +240,7 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
                 KeyExchange::Dhe => server_dhe(&mut sub, opts),
                 _ => {
                     let s = sub.span(0, len);
-                    sub.tb.add(&hf::HANDSHAKE, s, Value::None);
+                    sub.tb.add_label(&hf::PARAMS, s, Value::None, format!("Key exchange parameters ({len} bytes)"));
                     Ok(())
                 }
             };
@@ -290,23 +290,35 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
         HandshakeType::CLIENT_KEY_EXCHANGE => {
             let at = w.r.pos();
             let body = w.r.take(len, "client key exchange")?;
+            let params = |tb: &mut TreeBuilder, label: &str| {
+                tb.open_label(&hf::PARAMS, w.tvb.span(at, at + len), Value::None, label.to_string());
+            };
             match ClientKeyExchangeBody::parse(body, kex) {
                 Ok(ClientKeyExchangeBody::Ecdh(p)) => {
+                    params(w.tb, "EC Diffie-Hellman Client Params");
                     w.tb.add(&hf::CLIENT_POINT_LEN, w.tvb.span(at, at + 1), Value::UInt(p.len() as u64));
                     w.tb.add(&hf::CLIENT_POINT, w.tvb.span(at + 1, at + 1 + p.len()), Value::Bytes(p.to_vec()));
+                    w.tb.close();
                 }
                 Ok(ClientKeyExchangeBody::Rsa(p)) => {
+                    params(w.tb, "RSA Encrypted PreMaster Secret");
                     w.tb.add(&hf::EPMS_LEN, w.tvb.span(at, at + 2), Value::UInt(p.len() as u64));
                     w.tb.add(&hf::EPMS, w.tvb.span(at + 2, at + 2 + p.len()), Value::Bytes(p.to_vec()));
+                    w.tb.close();
                 }
                 Ok(ClientKeyExchangeBody::Dh(p)) => {
+                    params(w.tb, "Diffie-Hellman Client Params");
                     w.tb.add(&hf::YC_LEN, w.tvb.span(at, at + 2), Value::UInt(p.len() as u64));
                     w.tb.add(&hf::YC, w.tvb.span(at + 2, at + 2 + p.len()), Value::Bytes(p.to_vec()));
+                    w.tb.close();
                 }
                 Err(e) if !matches!(kex, KeyExchange::Other | KeyExchange::Tls13) => {
                     return Err(e.shift(at));
                 }
-                Err(_) => {}
+                Err(_) => {
+                    let s = w.tvb.span(at, at + len);
+                    w.tb.add_label(&hf::PARAMS, s, Value::None, format!("Key exchange parameters ({len} bytes)"));
+                }
             }
         }
         HandshakeType::FINISHED => {
@@ -420,7 +432,7 @@ fn signature(w: &mut W<'_, '_>, opts: &ParseOptions) -> Result<(), ParseError> {
 /// RFC 8422 §5.4 ServerECDHParams and signature.
 fn server_ecdhe(w: &mut W<'_, '_>, opts: &ParseOptions) -> Result<(), ParseError> {
     let len = w.tvb.len();
-    w.open(&hf::HANDSHAKE, 0, len, "EC Diffie-Hellman Server Params".into());
+    w.open(&hf::PARAMS, 0, len, "EC Diffie-Hellman Server Params".into());
     let ct = w.uint(&hf::SERVER_CURVE_TYPE, 1, "curve type")?;
     if ct != super::wire::NAMED_CURVE as u64 {
         w.tb.close();
@@ -436,7 +448,7 @@ fn server_ecdhe(w: &mut W<'_, '_>, opts: &ParseOptions) -> Result<(), ParseError
 /// RFC 5246 §7.4.3 ServerDHParams and signature.
 fn server_dhe(w: &mut W<'_, '_>, opts: &ParseOptions) -> Result<(), ParseError> {
     let len = w.tvb.len();
-    w.open(&hf::HANDSHAKE, 0, len, "Diffie-Hellman Server Params".into());
+    w.open(&hf::PARAMS, 0, len, "Diffie-Hellman Server Params".into());
     w.vec(&hf::P_LEN, &hf::P, 2, "dh_p")?;
     w.vec(&hf::G_LEN, &hf::G, 2, "dh_g")?;
     w.vec(&hf::YS_LEN, &hf::YS, 2, "dh_Ys")?;
@@ -624,6 +636,13 @@ fn extension_body(tb: &mut TreeBuilder, tvb: Tvb<'_>, e: &Extension<'_>) {
                 .map(|c| super::wire::SignatureScheme(u16::from_be_bytes([c[0], c[1]])))
                 .collect();
             extension_body(tb, tvb, &Extension::SignatureAlgorithms(v));
+        }
+        // `psk_key_exchange_modes` (RFC 8446 §4.2.9): `PskKeyExchangeMode ke_modes<1..255>`.
+        Extension::Unknown { ty, data } if ty.0 == 45 && !data.is_empty() && data[0] as usize == data.len() - 1 => {
+            tb.add(&hf::PSK_KE_MODES_LENGTH, sp(0, 1), u(data.len() - 1));
+            for (i, &m) in data[1..].iter().enumerate() {
+                tb.add(&hf::PSK_KE_MODE, sp(1 + i, 2 + i), u(m as usize));
+            }
         }
         Extension::Unknown { data, .. } => {
             if !data.is_empty() {

@@ -25,8 +25,8 @@ pub static ALERT_DESC: FieldDef =
 pub static CHANGE_CIPHER_SPEC: FieldDef =
     FieldDef::new("tls.change_cipher_spec", "Change Cipher Spec Message", FieldType::None, Base::None);
 pub static HANDSHAKE: FieldDef = FieldDef::new("tls.handshake", "Handshake Protocol", FieldType::None, Base::None);
-pub static HS_TYPE: FieldDef = FieldDef::new("tls.handshake.type", "Handshake Message Type", FieldType::U8, Base::Dec)
-    .strings(names::HANDSHAKE_TYPES);
+pub static HS_TYPE: FieldDef =
+    FieldDef::new("tls.handshake.type", "Handshake Type", FieldType::U8, Base::Dec).strings(names::HANDSHAKE_TYPES);
 pub static HS_LENGTH: FieldDef = FieldDef::new("tls.handshake.length", "Length", FieldType::U24, Base::Dec);
 pub static HS_VERSION: FieldDef =
     FieldDef::new("tls.handshake.version", "Version", FieldType::U16, Base::Hex).strings(names::VERSIONS);
@@ -245,6 +245,9 @@ pub static HS_FRAGMENT_COUNT: FieldDef =
 pub static EXT_DATA_MULTIPLEXING: FieldDef =
     FieldDef::new("tls.handshake.extensions_data_multiplexing", "Data Multiplexing", FieldType::None, Base::None)
         .blurb("MTA-TLS data_multiplexing extension (draft-badra-tls-multiplexing-01 §2; type per SPEC-NOTES M1)");
+/// A labelled group of fields without a tshark field of its own ("EC Diffie-Hellman Server
+/// Params", "TLS Session Ticket").
+pub static PARAMS: FieldDef = FieldDef::new("tls.handshake.params", "Parameters", FieldType::None, Base::None);
 /// The subtree of one extension (`Extension: server_name (len=13)`).
 pub static EXTENSION: FieldDef = FieldDef::new("tls.handshake.extension", "Extension", FieldType::None, Base::None);
 /// Decrypted application data (the suite's field: tshark hands it to the next layer).
@@ -260,7 +263,15 @@ pub static CIPHER_SPEC: FieldDef =
     FieldDef::new("tls.handshake.cipherspec", "Cipher Spec", FieldType::U24, Base::Hex).strings(names::CIPHER_SPECS);
 pub static CHALLENGE: FieldDef = FieldDef::new("tls.handshake.challenge", "Challenge", FieldType::None, Base::None);
 
+pub static PSK_KE_MODES_LENGTH: FieldDef =
+    FieldDef::new("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length", FieldType::U8, Base::Dec);
+pub static PSK_KE_MODE: FieldDef =
+    FieldDef::new("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", FieldType::U8, Base::Dec)
+        .strings(names::PSK_KE_MODES);
+
 pub static ALL: &[&FieldDef] = &[
+    &PSK_KE_MODES_LENGTH,
+    &PSK_KE_MODE,
     &CIPHER_SPEC_LEN,
     &CHALLENGE_LENGTH,
     &CIPHER_SPEC,
@@ -369,5 +380,6 @@ pub static ALL: &[&FieldDef] = &[
     &HS_FRAGMENT_COUNT,
     &EXT_DATA_MULTIPLEXING,
     &EXTENSION,
+    &PARAMS,
     &DECRYPTED_LEN,
 ];

@@ -811,3 +811,24 @@ proptest! {
         prop_assert_eq!(Sslv2ClientHello::parse(&b), Ok((h, &[][..])));
     }
 }
+
+/// The `-V` tree of the TLS layers (and what they hand on) for two own captures: TLS 1.3 with
+/// CTP inside, TLS 1.2 with ChaCha20-Poly1305. Lower layers are left out: they have their own
+/// snapshots.
+#[test]
+fn tree_snapshots() {
+    for name in ["tls13-ctp", "tls12-chacha20"] {
+        let (pcap, keys) = testdata(name);
+        let mut text = Vec::new();
+        for mut p in dissect_file(&pcap, Some(keys)) {
+            p.layers.retain(|l| matches!(l.def.abbrev, "tls" | "ctp" | "data" | "_ws.malformed"));
+            if p.layers.is_empty() {
+                continue;
+            }
+            text.extend_from_slice(format!("Frame {}: {}\n", p.number, p.summary.info).as_bytes());
+            crate::output::text::write_tree(&mut text, &p).unwrap();
+            text.push(b'\n');
+        }
+        insta::assert_snapshot!(name, String::from_utf8(text).unwrap());
+    }
+}
