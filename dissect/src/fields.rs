@@ -6,6 +6,7 @@ pub fn all() -> Vec<&'static FieldDef> {
     let mut v = crate::engine::fields();
     v.extend(crate::net::link::fields());
     v.extend(crate::net::ip::fields());
+    v.extend(crate::net::icmp::fields());
     v.extend(crate::net::tcp::fields());
     v.extend(crate::net::udp::fields());
     v.extend(crate::proto::sctp::fields());

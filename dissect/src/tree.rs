@@ -556,6 +556,31 @@ impl TreeBuilder {
         self.roots.len() + usize::from(!self.stack.is_empty())
     }
 
+    /// The abbreviation of top-level node `i`, open or closed.
+    pub fn top_abbrev(&self, i: usize) -> Option<&'static str> {
+        if i < self.roots.len() {
+            self.roots.get(i).map(|n| n.def.abbrev)
+        } else if i == self.roots.len() {
+            self.stack.first().map(|n| n.def.abbrev)
+        } else {
+            None
+        }
+    }
+
+    /// Move top-level nodes `range` (closing open subtrees first) under top-level node `parent`,
+    /// which comes before them: tshark shows the datagram quoted in an ICMP error inside the ICMP
+    /// item. Out-of-order or out-of-range arguments change nothing.
+    pub fn nest_tops(&mut self, parent: usize, range: std::ops::Range<usize>) {
+        self.close_to(0);
+        if parent >= range.start || range.start >= range.end || range.end > self.roots.len() {
+            return;
+        }
+        let moved: Vec<Node> = self.roots.drain(range).collect();
+        if let Some(p) = self.roots.get_mut(parent) {
+            p.children.extend(moved);
+        }
+    }
+
     /// Insert a prepared node as child `index` (clamped) of top-level node `top`, open or closed
     /// (for a field known only after later ones, such as tshark's moved `sctp.assoc_index`).
     pub fn insert_top_child(&mut self, top: usize, index: usize, n: Node) {

@@ -45,6 +45,8 @@ pub struct IpState {
     /// The datagram whose payload is being dissected claims more bytes than were captured
     /// (transport checksums cannot be verified then).
     pub(crate) payload_truncated: bool,
+    /// TTL or hop limit of the last IP header read (ICMP's summary shows it).
+    pub(crate) ttl: u8,
 }
 
 /// IP protocol numbers (IANA "Assigned Internet Protocol Numbers").
@@ -659,7 +661,15 @@ pub fn dissect_v4(ctx: &mut Ctx, tvb: Tvb) {
     };
     let payload = tvb.sub(hl, end);
     let fragmented = mf || foff != 0;
-    if !fragmented {
+    ctx.st.ip.ttl = ttl;
+    // A datagram quoted in an ICMP error is never reassembled: a first fragment shows its
+    // transport header, a later one its bytes.
+    let quoted = ctx.st.icmp.in_error();
+    if quoted && foff != 0 {
+        data_layer(ctx, payload);
+        return;
+    }
+    if !fragmented || quoted {
         ctx.st.ip.payload_truncated = tot > d.len();
         transport(ctx, proto, payload);
         return;
@@ -995,6 +1005,7 @@ pub fn dissect_v6(ctx: &mut Ctx, tvb: Tvb) {
         (40 + plen).min(d.len())
     };
     let dgram = tvb.sub(0, end);
+    ctx.st.ip.ttl = hlim;
     ctx.st.ip.payload_truncated = plen != 0 && 40 + plen > d.len();
     v6_chain(ctx, nxt, dgram, 40, IpAddr::V6(src), IpAddr::V6(dst), true);
 }
@@ -1065,13 +1076,18 @@ fn v6_chain(ctx: &mut Ctx, mut nxt: u8, tvb: Tvb, mut off: usize, src: IpAddr, d
                 tb.add_uint(&hf::FRAGHDR_IDENT, hs.span(4, 8), u64::from(ident));
                 tb.close();
                 off += 8;
-                if foff == 0 && !more {
+                if foff == 0 && (!more || ctx.st.icmp.in_error()) {
                     // An atomic fragment (RFC 6946): nothing to reassemble.
                     nxt = n;
                     first = false;
                     continue;
                 }
                 let payload = tvb.from(off);
+                if ctx.st.icmp.in_error() {
+                    // Quoted in an ICMP error: a later fragment is never reassembled.
+                    data_layer(ctx, payload);
+                    return;
+                }
                 let offset = usize::from(foff) * 8;
                 let key = FragKey { src, dst, id: ident, proto: n };
                 let max = ctx.cfg.ip_max_datagram;
@@ -1225,6 +1241,8 @@ fn v6_routing(ctx: &mut Ctx, h: Tvb) {
 /// The upper layer of an IP datagram.
 pub(crate) fn transport(ctx: &mut Ctx, proto: u8, tvb: Tvb) {
     match proto {
+        ipproto::ICMP => crate::net::icmp::dissect_v4(ctx, tvb),
+        ipproto::ICMPV6 => crate::net::icmp::dissect_v6(ctx, tvb),
         ipproto::TCP => crate::net::tcp::dissect(ctx, tvb),
         ipproto::UDP => crate::net::udp::dissect(ctx, tvb),
         ipproto::SCTP => crate::proto::sctp::dissect(ctx, tvb),

@@ -19,16 +19,27 @@
 //!
 //! Fields and formats are tshark's, including its defaults: relative sequence numbers
 //! (`tcp.seq` counts from the SYN's ISN, or from one before the first segment seen), window
-//! scaling as announced in the SYNs, `tcp.stream` numbered by first appearance, a new stream for
-//! a SYN with a different ISN (or after a reset) on the same ports. Differences from tshark:
-//! a segment partly before the delivery point has its new bytes delivered and is not flagged
-//! (tshark calls it a retransmission, or out-of-order when it comes within its RTT-based
-//! threshold, which is not modelled here);
-//! the checksum is verified when the configuration says so (tshark 4.0 prints status 2,
-//! Unverified, by default); of the SEQ/ACK analysis only retransmission, lost segment,
-//! out-of-order and ACKed-unseen are reported (no RTT, bytes in flight, duplicate ACKs, window
-//! updates); a connection evicted from the full table (least recently used) gets a new stream
-//! index if it comes back.
+//! scaling as announced in the SYNs, `tcp.stream` numbered by first appearance, a new stream
+//! for a pure SYN with a different ISN on the same ports ("port numbers reused", as is a SYN+ACK
+//! with a new ISN, which restarts that direction's numbering), tshark's conversation
+//! completeness, and tshark 4.0's SEQ/ACK analysis ([`analysis`]): `acks_frame`, `ack_rtt`,
+//! `initial_rtt`, `bytes_in_flight`, `push_bytes_sent`, retransmissions (plain, fast,
+//! spurious, with the RTO), out-of-order and lost segments, ACKed unseen segments, duplicate
+//! ACKs, keep-alives, window updates, full and zero windows, zero-window probes, each with
+//! tshark's expert info and summary note. The analysis is independent of the reassembly, which
+//! decides what the application layer sees.
+//!
+//! Differences from tshark: the checksum is verified when the configuration says so (tshark
+//! 4.0 prints status 2, Unverified, by default); the segment length is the captured payload (a
+//! frame cut by the snap length counts what was captured); a connection evicted from the full
+//! table (least recently used) gets a new stream index if it comes back; the reassembly's own
+//! notes ("N bytes at stream offset ... were not captured", conflicting overlaps, the buffer
+//! cap) are experts tshark does not have.
+//!
+//! A header quoted in an ICMP error ([`crate::net::icmp`]) is shown as tshark shows it: raw
+//! sequence and acknowledgment numbers, checked over the bytes quoted, no analysis, no
+//! reassembly, no application. Like tshark, it still finds or creates its connection (taking a
+//! `tcp.stream` index) and updates the connection's times and completeness.
 //!
 //! In-order bytes go to [`crate::engine::app_tcp`], the frame's own bytes when the segment is
 //! in order, a "Reassembled TCP" buffer when held bytes are released; holes that will never be
@@ -41,6 +52,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 mod analysis;
+#[cfg(test)]
+mod tests;
 
 use analysis::{af, Acked, ConnInfo, Flow, Seg, Time};
 
@@ -305,6 +318,9 @@ pub mod hf {
     );
     pub static CHECKSUM_BAD: FieldDef =
         FieldDef::new("tcp.checksum_bad.expert", "Bad checksum", FieldType::None, Base::None);
+    pub static RESET_CAUSE: FieldDef = FieldDef::new("tcp.reset_cause", "Reset cause", FieldType::String, Base::None);
+    pub static BOGUS_HEADER_LENGTH: FieldDef =
+        FieldDef::new("tcp.bogus_header_length", "Bogus TCP Header length", FieldType::None, Base::None);
     pub static A_REUSED_PORTS: FieldDef = FieldDef::new(
         "tcp.analysis.reused_ports",
         "A new tcp session is started with the same ports as an earlier session in this trace",
@@ -412,6 +428,8 @@ pub mod hf {
         &ACK_NONZERO,
         &URGENT_POINTER_NON_ZERO,
         &CHECKSUM_BAD,
+        &BOGUS_HEADER_LENGTH,
+        &RESET_CAUSE,
         &OVERLAP,
         &OVERLAP_CONFLICT,
         &TIME_RELATIVE,
@@ -714,13 +732,20 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     if !inner {
         ctx.tb.set_protocol_column("TCP");
     }
-    if d.len() < 20 {
-        ctx.tb.open_proto(&hf::TCP, tvb.all(), Some("Transmission Control Protocol".into()));
+    if d.len() < 20 && !(inner && d.len() >= 16) {
         if inner {
-            // An error quotes at least 8 bytes of the datagram (RFC 792): what fits is shown.
+            // An error quotes at least 8 bytes of the datagram (RFC 792): what fits is shown,
+            // no layer below 4 bytes (tshark reads both ports first). From 16 bytes on the
+            // header is shown up to where it stops, below.
+            if d.len() < 4 {
+                ctx.tb.push_protocol_name("tcp");
+                return;
+            }
+            ctx.tb.open_proto(&hf::TCP, tvb.all(), Some("Transmission Control Protocol".into()));
             quoted_prefix(ctx, tvb, icmp_ip);
             return;
         }
+        ctx.tb.open_proto(&hf::TCP, tvb.all(), Some("Transmission Control Protocol".into()));
         ctx.tb.malformed(format!("TCP header needs 20 bytes, {} captured", d.len()), tvb.all());
         return;
     }
@@ -735,7 +760,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let urp = be16(d, 18);
     ctx.addrs.src_port = sp;
     ctx.addrs.dst_port = dp;
-    ctx.tb.open_proto(&hf::TCP, tvb.span(0, hl.clamp(20, d.len())), None);
+    ctx.tb.open_proto(&hf::TCP, tvb.span(0, hl.max(20)), None);
     let tb = &mut ctx.tb;
     tb.add_uint(&hf::SRCPORT, tvb.span(0, 2), u64::from(sp));
     tb.add_uint(&hf::DSTPORT, tvb.span(2, 4), u64::from(dp));
@@ -752,7 +777,9 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let synack = flags & (flag::SYN | flag::ACK) == flag::SYN | flag::ACK;
     let pure_ack = flags & (flag::SYN | flag::ACK) == flag::ACK;
     let hdr_ok = (20..=d.len()).contains(&hl);
-    let payload = if hdr_ok { tvb.from(hl) } else { tvb.from(d.len()) };
+    // With a bogus header length below 20, tshark still counts the bytes after it as the
+    // segment (for `tcp.len` and the analysis); nothing is reassembled then.
+    let payload = if hl <= d.len() { tvb.from(hl) } else { tvb.from(d.len()) };
     let plen = payload.len();
     let opts = if hdr_ok { parse_opts(&d[20..hl]) } else { Opts::default() };
 
@@ -954,6 +981,24 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         );
         tb.add_uint(&hf::SEQ_RAW, tvb.span(4, 8), u64::from(seq));
     }
+    if hl < 20 {
+        // tshark stops here with an error expert (not a malformed packet).
+        tb.set_label(format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}"));
+        tb.add_label(
+            &hf::HDR_LEN,
+            tvb.span(12, 13),
+            Value::UInt(hl as u64),
+            format!("Header Length: {hl} bytes ({})", hl / 4),
+        );
+        tb.expert_field(
+            &hf::BOGUS_HEADER_LENGTH,
+            Severity::Error,
+            Group::Protocol,
+            format!("Bogus TCP header length ({hl}, must be at least 20)"),
+            tvb.span(12, 13),
+        );
+        return;
+    }
     if !inner {
         tb.add_generated(&hf::NXTSEQ, Span::EMPTY, Value::UInt(u64::from(nxtseq)));
     }
@@ -974,11 +1019,6 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         Value::UInt(hl as u64),
         format!("Header Length: {hl} bytes ({})", hl / 4),
     );
-    if hl < 20 {
-        tb.set_label(format!("Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}"));
-        ctx.tb.malformed(format!("Bogus TCP header length ({hl}, must be at least 20)"), tvb.span(12, 13));
-        return;
-    }
     tb.set_label(format!(
         "Transmission Control Protocol, Src Port: {sp}, Dst Port: {dp}, Seq: {seq_shown}{}{}",
         if ackf { format!(", Ack: {ack_shown}") } else { String::new() },
@@ -1058,6 +1098,10 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         };
         tb.add_label(&hf::WINDOW_SCALEFACTOR, tvb.span(14, 16), Value::Int(v), label);
     }
+    if d.len() < 18 {
+        // Only a quoted header gets here: tshark stops where the bytes do.
+        return;
+    }
     // Checksum (RFC 9293 §3.1, pseudo-header for IPv4 / RFC 8200 §8.1 for IPv6). A header
     // quoted in an ICMP error is checked over the bytes quoted, as tshark does.
     let csp = tvb.span(16, 18);
@@ -1102,6 +1146,9 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
             tb.add_generated(&hf::CHECKSUM_STATUS, csp, Value::UInt(checksum::STATUS_UNVERIFIED));
         }
     }
+    if d.len() < 20 {
+        return;
+    }
     tb.open(&hf::URGENT_POINTER, tvb.span(18, 20), Value::UInt(u64::from(urp)));
     if urp != 0 && flags & flag::URG == 0 {
         tb.expert_field(
@@ -1114,6 +1161,10 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     }
     tb.close();
     if hl > d.len() {
+        if inner {
+            // A quoted header cut inside its options: tshark stops there without an error.
+            return;
+        }
         let msg = format!("TCP header length {hl} exceeds the {} bytes captured", d.len());
         ctx.tb.malformed(msg, tvb.span(12, 13));
         return;
@@ -1127,7 +1178,9 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     tb.add_generated(&hf::TIME_DELTA, Span::EMPTY, Value::Time { secs: delta_t.0, nanos: delta_t.1 });
     let mut info = analysis_tree(tb, &ta, first_rtt);
     let all = payload.all();
-    if outcome.conflict {
+    // A keep-alive's byte (RFC 9293 §3.8.4) is not data: it may differ from the byte it
+    // repeats.
+    if outcome.conflict && ta.flags & af::KEEP_ALIVE == 0 {
         // tshark shows `tcp.segment.overlap.conflict` only in the segment list of a PDU an
         // application parser asked to reassemble; the conflict is reported here as an expert.
         tb.expert(
@@ -1145,12 +1198,19 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
             all,
         );
     }
-    if plen > 0 {
+    if rst && plen > 0 {
+        // RFC 9293 §3.5.3 (RFC 1122 §4.2.2.12): data in a RST is shown as text, "Reset cause",
+        // and handed to no application, as tshark does.
+        let text = ascii_text(payload.data);
+        tb.add_label(&hf::RESET_CAUSE, all, Value::Str(text.clone()), format!("Reset cause: {text}"));
+    } else if plen > 0 {
         tb.add_label(&hf::PAYLOAD, all, Value::Bytes(payload.data.to_vec()), format!("TCP payload ({plen} bytes)"));
     }
     if inner {
         // A quoted segment's bytes are shown, never handed to an application parser.
-        data_layer(ctx, payload);
+        if !rst {
+            data_layer(ctx, payload);
+        }
         return;
     }
 
@@ -1168,7 +1228,7 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
 
     // Hand bytes up.
     if !reassemble {
-        if plen > 0 {
+        if plen > 0 && !rst {
             let p = TcpPayload { stream, dir, src_port: sp, dst_port: dp, stream_offset: 0 };
             app_tcp(ctx, &p, payload);
         }
@@ -1204,6 +1264,22 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
             }
         }
     }
+}
+
+/// Bytes as tshark shows an ASCII string: up to the first NUL, bytes past 0x7f as U+FFFD, and
+/// newline, carriage return and tab escaped.
+fn ascii_text(b: &[u8]) -> String {
+    let mut s = String::new();
+    for &c in b.iter().take_while(|&&c| c != 0) {
+        match c {
+            b'\n' => s.push_str("\\n"),
+            b'\r' => s.push_str("\\r"),
+            b'\t' => s.push_str("\\t"),
+            0x80.. => s.push('\u{fffd}'),
+            _ => s.push(char::from(c)),
+        }
+    }
+    s
 }
 
 /// The part of a header quoted in an ICMP error that is shorter than 20 bytes: the ports and,
@@ -1255,7 +1331,8 @@ fn reassembly(
     let next_rel = conn.dirs[di].rs.next() + 1;
     let start = unwrap(next_rel, data_rel) - 1;
     let (skip, offset) = if start < 0 { ((-start) as usize, 0u64) } else { (0, start as u64) };
-    if plen > skip {
+    // Data in a RST is a reset cause, not stream bytes.
+    if plen > skip && !rst {
         let origin = Origin { frame, buf: payload.buf, buf_off: payload.base + skip };
         let data = payload.data.get(skip..).unwrap_or(&[]);
         *outcome = conn.dirs[di].rs.segment(offset, data, origin, cfg.tcp_max_buffer);

@@ -18,6 +18,7 @@ fn frame(n: u64, lt: u32, data: Vec<u8>) -> Frame {
         comments: Vec::new(),
         file_offset: 0,
         ts_missing: false,
+        pcapng: false,
     }
 }
 

@@ -136,6 +136,14 @@ impl UdpState {
         self.lru.insert(tick, key);
         (stream, (0, 0), (0, 0), evicted)
     }
+
+    /// [`Self::touch`] without updating an existing conversation's times.
+    fn find_or_create(&mut self, key: ConvKey, ts: (i64, u32), max: usize) -> (u32, (i64, u32), (i64, u32), bool) {
+        match self.convs.get(&key) {
+            Some(c) => (c.stream, (0, 0), (0, 0), false),
+            None => self.touch(key, ts, max),
+        }
+    }
 }
 
 /// `a - b` as (seconds, nanoseconds), clamped at zero for time going backwards.
@@ -153,9 +161,33 @@ fn be16(d: &[u8], o: usize) -> u16 {
     }
 }
 
+/// A UDP header quoted in an ICMP error and cut short: the fields that are there, as tshark
+/// shows them (no layer below 4 bytes, no error).
+fn quoted_prefix(ctx: &mut Ctx, tvb: Tvb) {
+    let d = tvb.data;
+    if d.len() < 4 {
+        ctx.tb.push_protocol_name("udp");
+        return;
+    }
+    let (sp, dp) = (be16(d, 0), be16(d, 2));
+    let tb = &mut ctx.tb;
+    tb.open_proto(&hf::UDP, tvb.all(), Some(format!("User Datagram Protocol, Src Port: {sp}, Dst Port: {dp}")));
+    tb.add_uint(&hf::SRCPORT, tvb.span(0, 2), u64::from(sp));
+    tb.add_uint(&hf::DSTPORT, tvb.span(2, 4), u64::from(dp));
+    tb.add_hidden(&hf::PORT, tvb.span(0, 2), Value::UInt(u64::from(sp)));
+    tb.add_hidden(&hf::PORT, tvb.span(2, 4), Value::UInt(u64::from(dp)));
+    if d.len() >= 6 {
+        tb.add_uint(&hf::LENGTH, tvb.span(4, 6), u64::from(be16(d, 4)));
+    }
+}
+
 /// Dissect a UDP datagram (the IP payload).
 pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
     let d = tvb.data;
+    if d.len() < 8 && ctx.st.icmp.in_error() {
+        quoted_prefix(ctx, tvb);
+        return;
+    }
     ctx.tb.open_proto(&hf::UDP, tvb.span(0, 8), Some("User Datagram Protocol".into()));
     ctx.tb.set_protocol_column("UDP");
     if d.len() < 8 {
@@ -182,6 +214,10 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
             format!("Bad length value {len} < 8 (RFC 768)"),
             tvb.span(4, 6),
         );
+        if ctx.st.icmp.in_error() {
+            // tshark stops at a bogus length (no checksum, no stream index).
+            return;
+        }
         d.len()
     } else if len > d.len() {
         ctx.tb.expert(
@@ -247,7 +283,14 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         }
     }
     let (key, _) = ConvKey::new(ctx.addrs.src, sp, ctx.addrs.dst, dp);
-    let (stream, rel, delta, evicted) = ctx.st.udp.touch(key, ctx.ts, ctx.cfg.max_flows);
+    // A header quoted in an ICMP error takes a stream index like tshark's (a new conversation
+    // if none matches) but shows no times and leaves the conversation's times alone.
+    let inner = ctx.st.icmp.in_error();
+    let (stream, rel, delta, evicted) = if inner {
+        ctx.st.udp.find_or_create(key, ctx.ts, ctx.cfg.max_flows)
+    } else {
+        ctx.st.udp.touch(key, ctx.ts, ctx.cfg.max_flows)
+    };
     let tb = &mut ctx.tb;
     tb.add_generated(&hf::STREAM, tvb.span(0, 0), Value::UInt(u64::from(stream)));
     if evicted {
@@ -258,8 +301,10 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
             tvb.span(0, 8),
         );
     }
-    tb.add_generated(&hf::TIME_RELATIVE, tvb.span(0, 0), Value::Time { secs: rel.0, nanos: rel.1 });
-    tb.add_generated(&hf::TIME_DELTA, tvb.span(0, 0), Value::Time { secs: delta.0, nanos: delta.1 });
+    if !inner {
+        tb.add_generated(&hf::TIME_RELATIVE, tvb.span(0, 0), Value::Time { secs: rel.0, nanos: rel.1 });
+        tb.add_generated(&hf::TIME_DELTA, tvb.span(0, 0), Value::Time { secs: delta.0, nanos: delta.1 });
+    }
     let payload = tvb.sub(8, end);
     if !payload.is_empty() {
         tb.add_label(
