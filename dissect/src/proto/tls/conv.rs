@@ -94,6 +94,9 @@ struct Session {
     offered_mux: bool,
     mux: bool,
     alpn: Option<Vec<u8>>,
+    /// What the last ClientHello offered (`None` when it was not seen).
+    offered_suites: Option<Vec<CipherSuite>>,
+    offered_alpn: Option<Vec<Vec<u8>>>,
     /// TLS 1.3 handshake is over in each direction (its Finished was seen).
     finished: [bool; 2],
 }
@@ -253,7 +256,15 @@ impl TlsConversation {
         ctx.tb.add(type_field, tvb.span(0, 1), Value::UInt(ct.0 as u64));
         ctx.tb.add(&hf::RECORD_VERSION, tvb.span(1, 3), Value::UInt(version.0 as u64));
         ctx.tb.add(&hf::RECORD_LENGTH, tvb.span(3, 5), Value::UInt(len as u64));
-        if len > MAX_CIPHERTEXT {
+        if !protected && len > super::wire::MAX_PLAINTEXT + 1024 {
+            // RFC 5246 §6.2.1/§6.2.2: TLSPlaintext at most 2^14, TLSCompressed 2^14 + 1024.
+            ctx.tb.expert(
+                Severity::Error,
+                Group::Malformed,
+                format!("plaintext record length {len} exceeds 2^14 + 1024"),
+                tvb.span(3, 5),
+            );
+        } else if len > MAX_CIPHERTEXT {
             ctx.tb.expert(
                 Severity::Error,
                 Group::Malformed,
@@ -705,18 +716,52 @@ impl TlsConversation {
                     self.session.client_random = Some(ch.random);
                     self.session.offered_etm = false;
                     self.session.offered_mux = false;
+                    self.session.offered_suites = Some(ch.cipher_suites.clone());
+                    self.session.offered_alpn = None;
                     for e in ch.extensions.iter().flatten() {
                         match e {
                             Extension::EncryptThenMac => self.session.offered_etm = true,
                             Extension::DataMultiplexing { .. } => self.session.offered_mux = true,
+                            Extension::Alpn(p) => {
+                                self.session.offered_alpn = Some(p.iter().map(|x| x.to_vec()).collect())
+                            }
                             _ => {}
                         }
                     }
+                } else {
+                    ctx.tb.expert(
+                        Severity::Warning,
+                        Group::Protocol,
+                        "ClientHello sent by the server side of the connection",
+                        Span::EMPTY,
+                    );
                 }
             }
             Handshake::ServerHello(sh) => {
                 if self.client_dir.is_none() {
                     self.client_dir = Some(dir ^ 1);
+                }
+                if self.client_dir == Some(dir) {
+                    ctx.tb.expert(
+                        Severity::Warning,
+                        Group::Protocol,
+                        "ServerHello sent by the client side of the connection",
+                        Span::EMPTY,
+                    );
+                }
+                // RFC 5246 §7.4.1.3: the suite is one the client offered.
+                if let Some(offered) = &self.session.offered_suites {
+                    if !offered.contains(&sh.cipher_suite) {
+                        ctx.tb.expert(
+                            Severity::Warning,
+                            Group::Protocol,
+                            format!(
+                                "Server selected cipher suite {:#06x}, which the ClientHello did not offer",
+                                sh.cipher_suite.0
+                            ),
+                            Span::EMPTY,
+                        );
+                    }
                 }
                 if sh.is_retry() {
                     return;
@@ -746,6 +791,7 @@ impl TlsConversation {
                         _ => {}
                     }
                 }
+                self.check_alpn(ctx);
                 self.app_chosen = false;
                 self.setup_keys(ctx, info);
             }
@@ -757,6 +803,7 @@ impl TlsConversation {
                         _ => {}
                     }
                 }
+                self.check_alpn(ctx);
             }
             Handshake::Finished(_) if self.is_tls13() => {
                 let client = self.is_client(dir, info);
@@ -769,6 +816,22 @@ impl TlsConversation {
                 self.dirs[d].cipher = next;
             }
             _ => {}
+        }
+    }
+
+    /// RFC 7301 §3.2: the server selects one of the protocols the client offered.
+    fn check_alpn(&self, ctx: &mut Ctx) {
+        let (Some(sel), Some(offered)) = (&self.session.alpn, &self.session.offered_alpn) else { return };
+        if !offered.contains(sel) {
+            ctx.tb.expert(
+                Severity::Warning,
+                Group::Protocol,
+                format!(
+                    "Server selected ALPN protocol {:?}, which the ClientHello did not offer",
+                    String::from_utf8_lossy(sel)
+                ),
+                Span::EMPTY,
+            );
         }
     }
 

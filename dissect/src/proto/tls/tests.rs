@@ -832,3 +832,32 @@ fn tree_snapshots() {
         insta::assert_snapshot!(name, String::from_utf8(text).unwrap());
     }
 }
+
+/// A ServerHello with a suite and an ALPN protocol the client did not offer (RFC 5246
+/// §7.4.1.3, RFC 7301 §3.2), and a ServerHello from the client side: warnings.
+#[test]
+fn server_choices_are_checked_against_the_offer() {
+    let ch = client_hello_bytes();
+    let sh = Handshake::ServerHello(ServerHello {
+        version: ProtocolVersion::TLS1_2,
+        random: [1; 32],
+        session_id: &[],
+        cipher_suite: CipherSuite(0x009c),
+        compression_method: 0,
+        extensions: Some(vec![Extension::Alpn(vec![b"h2"])]),
+    })
+    .to_bytes();
+    let rec = |f: &[u8]| {
+        Record { content_type: ContentType::HANDSHAKE, version: ProtocolVersion::TLS1_2, fragment: f }.to_bytes()
+    };
+    let ps = run_stream(&[(0, rec(&ch)), (1, rec(&sh)), (0, rec(&sh))], &Config::default());
+    let msgs = |i: usize| ps[i].experts.iter().map(|e| e.message.clone()).collect::<Vec<_>>();
+    assert!(msgs(0).is_empty(), "{:?}", msgs(0));
+    assert!(
+        msgs(1).iter().any(|m| m.contains("cipher suite 0x009c, which the ClientHello did not offer")),
+        "{:?}",
+        msgs(1)
+    );
+    assert!(msgs(1).iter().any(|m| m.contains("ALPN protocol \"h2\"")), "{:?}", msgs(1));
+    assert!(msgs(2).iter().any(|m| m == "ServerHello sent by the client side of the connection"), "{:?}", msgs(2));
+}
