@@ -63,6 +63,8 @@ pub fn default_app(n: &Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>>
 struct Dir {
     /// Bytes of a handshake message not complete yet.
     hs: Vec<u8>,
+    /// Records that brought bytes of the pending handshake message.
+    hs_records: u32,
     /// Skipping a handshake message too long to reassemble: bytes still to skip.
     hs_skip: usize,
     /// Records of this direction are protected (TLS 1.2: after its ChangeCipherSpec).
@@ -622,8 +624,11 @@ impl TlsConversation {
                 let msg: Arc<[u8]> = Arc::from(std::mem::take(&mut self.dirs[d].hs));
                 let id = ctx.tb.add_buffer("Reassembled TLS Handshake", msg.clone());
                 let name = self.handshake_message(ctx, Tvb::new(&msg, id, 0), d, info);
+                let records = self.dirs[d].hs_records + 1;
+                ctx.tb.add_generated(&hf::HS_FRAGMENT_COUNT, Tvb::new(&msg, id, 0).all(), Value::UInt(records as u64));
                 names.push(name);
             } else {
+                self.dirs[d].hs_records += 1;
                 let name = pending_name(&self.dirs[d].hs, self.is_tls13());
                 ctx.tb.add_label(
                     &hf::HANDSHAKE,
@@ -658,6 +663,7 @@ impl TlsConversation {
                     self.dirs[d].hs_skip = total - rest.len();
                 } else {
                     self.dirs[d].hs = rest.data.to_vec();
+                    self.dirs[d].hs_records = 1;
                 }
                 let name = pending_name(rest.data, self.is_tls13());
                 ctx.tb.add_label(

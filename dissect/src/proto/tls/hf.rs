@@ -232,12 +232,6 @@ pub static EPMS: FieldDef = FieldDef::new("tls.handshake.epms", "Encrypted PreMa
 pub static KEY_UPDATE: FieldDef =
     FieldDef::new("tls.handshake.key_update.request_update", "Key Update Request", FieldType::U8, Base::Dec)
         .strings(names::KEY_UPDATE_REQUESTS);
-pub static HS_REASSEMBLED_IN: FieldDef = FieldDef::new(
-    "tls.handshake.reassembled_in",
-    "Reassembled Handshake Message in frame",
-    FieldType::FrameNum,
-    Base::None,
-);
 pub static HS_FRAGMENT_COUNT: FieldDef =
     FieldDef::new("tls.handshake.fragment.count", "Handshake Fragment count", FieldType::U32, Base::Dec);
 
@@ -376,7 +370,6 @@ pub static ALL: &[&FieldDef] = &[
     &EPMS_LEN,
     &EPMS,
     &KEY_UPDATE,
-    &HS_REASSEMBLED_IN,
     &HS_FRAGMENT_COUNT,
     &EXT_DATA_MULTIPLEXING,
     &EXTENSION,

@@ -497,6 +497,7 @@ fn handshake_across_records_and_segments() {
         assert_eq!(alpn, vec!["Str(\"ctp/1\")"], "split at {i}");
         assert!(ps.iter().all(|p| !p.malformed), "split at {i}");
         assert_eq!(ps.iter().filter(|p| p.find("tls.handshake.extensions_data_multiplexing").is_some()).count(), 1);
+        assert_eq!(uints(&ps, "tls.handshake.fragment.count"), vec![2], "split at {i}");
     }
 }
 
