@@ -1,7 +1,7 @@
 //! Our values agree with tshark's on the same captures.
 //!
 //! For every capture in `../shared/captures` and `corpus/`, every field that we and tshark both
-//! define under the layers we own here (frame, link, IP, TCP, UDP, SCTP) is printed by
+//! define under the layers we own here (frame, link, IP, ICMP, TCP, UDP, SCTP) is printed by
 //! `tshark -T fields` and by our `-T fields` writer, and the two must be identical frame by frame.
 //! tshark is run with checksum verification on (its default is off, ours is on) and with SCTP
 //! association indices on, so those fields are comparable too. Known, deliberate differences are
@@ -18,7 +18,8 @@ use dissect::engine::{Config, Dissector};
 use dissect::output::fields::FieldsOptions;
 
 /// Layers compared here (application layers are compared in their own tests).
-const PREFIXES: &[&str] = &["frame.", "eth.", "vlan.", "sll.", "null.", "ip.", "ipv6.", "tcp.", "udp.", "sctp."];
+const PREFIXES: &[&str] =
+    &["frame.", "eth.", "vlan.", "sll.", "null.", "ip.", "ipv6.", "icmp.", "icmpv6.", "tcp.", "udp.", "sctp."];
 
 /// Fields where we differ from tshark on purpose, and why.
 const DIFFERENCES: &[(&str, &str)] = &[
