@@ -862,3 +862,24 @@ fn server_choices_are_checked_against_the_offer() {
     assert!(msgs(1).iter().any(|m| m.contains("ALPN protocol \"h2\"")), "{:?}", msgs(1));
     assert!(msgs(2).iter().any(|m| m == "ServerHello sent by the client side of the connection"), "{:?}", msgs(2));
 }
+
+/// RFC 8446 §4.6.3, §7.2: after each side's KeyUpdate its records use the next traffic secret
+/// (OpenSSL `s_client`'s "K" command: the client updates and asks the server to update too).
+#[test]
+fn tls13_key_update_both_ways() {
+    let (pcap, keys) = testdata("tls13-keyupdate");
+    let ps = dissect_file(&pcap, Some(keys));
+    let mut client = Vec::new();
+    let mut server = Vec::new();
+    for p in &ps {
+        let from_server = matches!(p.find("tcp.srcport").map(|n| &n.value), Some(Value::UInt(443)));
+        for n in p.values("tls.decrypted.length") {
+            if from_server { &mut server } else { &mut client }.extend_from_slice(p.bytes(n.span));
+        }
+    }
+    assert_eq!(client, b"before update\nafter update\n");
+    assert_eq!(server, b"after server update\n");
+    // KeyUpdate(update_requested) from the client, KeyUpdate(update_not_requested) back.
+    assert_eq!(uints(&ps, "tls.handshake.key_update.request_update"), vec![1, 0]);
+    assert!(ps.iter().flat_map(|p| &p.experts).all(|e| e.group != Group::Decryption));
+}

@@ -54,4 +54,22 @@ kill $sv 2>/dev/null || true
 sleep 0.5
 kill $dp; wait $dp 2>/dev/null || true
 cp "$tmp/ctp.pcapng" tls13-ctp.pcapng
+# TLS 1.3 key update (RFC 8446 §4.6.3): the client sends a line, a KeyUpdate with
+# update_requested (s_client's "K" command), another line; the server updates its keys too.
+rm -f tls13-keyupdate.pcapng tls13-keyupdate.keys
+dumpcap -q -i lo -f "tcp port 443" -w "$tmp/ku.pcapng" 2>/dev/null &
+dp=$!
+sleep 1
+(sleep 2; printf 'after server update\n'; sleep 1) |
+  openssl s_server -quiet -accept 443 -cert "$tmp/ec.crt" -key "$tmp/ec.key" -naccept 1 -tls1_3 >/dev/null 2>&1 &
+sv=$!
+sleep 0.5
+(sleep 0.3; printf 'before update\n'; sleep 0.3; printf 'K\n'; sleep 0.3; printf 'after update\n'; sleep 2) |
+  openssl s_client -connect 127.0.0.1:443 -servername tls.test -keylogfile tls13-keyupdate.keys -tls1_3 \
+  >/dev/null 2>&1 || true
+sleep 0.5
+kill $sv 2>/dev/null || true
+sleep 0.5
+kill $dp; wait $dp 2>/dev/null || true
+cp "$tmp/ku.pcapng" tls13-keyupdate.pcapng
 rm -rf "$tmp"
