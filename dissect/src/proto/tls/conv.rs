@@ -385,6 +385,11 @@ impl TlsConversation {
             }
             Some(Err(e)) => {
                 ctx.tb.expert(Severity::Warning, Group::Decryption, format!("Decryption failed: {e}"), fragment.all());
+                // The application stream has a hole where this record's bytes were.
+                if let Some(p) = self.app.as_ref() {
+                    let name = p.name();
+                    self.dirs[d].app_framer.gap(ctx, name);
+                }
                 opaque(ctx, ct, fragment, sum);
             }
             None => {
