@@ -5,9 +5,10 @@
 //! Captures: the key-logged TLS 1.2 captures of `../shared/captures` (see its README) and the
 //! suite's own OpenSSL captures in `src/proto/tls/testdata` (TLS 1.3 with AES-128-GCM,
 //! AES-256-GCM, ChaCha20-Poly1305; TLS 1.2 with ChaCha20-Poly1305 and AES-256-CBC with SHA-1
-//! (encrypt-then-MAC) and SHA-384 (MAC-then-encrypt); CTP over TLS 1.3 with ALPN `ctp/1`, whose
-//! application bytes go to CTP rather than `data`; a TLS 1.3 KeyUpdate each way). tshark reads
-//! each with `-o tls.keylog_file:KEYLOG`; its decrypted bytes come from `-z follow,tls,raw,N`.
+//! (encrypt-then-MAC) and SHA-384 (MAC-then-encrypt); TLS 1.0 and 1.1 with AES-CBC-SHA; CTP
+//! over TLS 1.3 with ALPN `ctp/1`, whose application bytes go to CTP rather than `data`; a
+//! TLS 1.3 KeyUpdate each way). tshark reads each with `-o tls.keylog_file:KEYLOG`; its
+//! decrypted bytes come from `-z follow,tls,raw,N`.
 
 mod common;
 
@@ -100,6 +101,8 @@ fn captures() -> Vec<(PathBuf, PathBuf)> {
         "tls12-aes256cbc-sha-etm",
         "tls13-ctp",
         "tls13-keyupdate",
+        "tls10-aes128cbc-sha",
+        "tls11-aes256cbc-sha-etm",
     ] {
         v.push((own.join(format!("{name}.pcapng")), own.join(format!("{name}.keys"))));
     }
@@ -249,8 +252,8 @@ fn tls_fields_and_decrypted_bytes_agree_with_tshark() {
         report.truncate(60);
         panic!("{n} disagreements with tshark (first 60):\n{}", report.join("\n"));
     }
-    // Every capture here has decrypted application data; the own captures alone have eight
+    // Every capture here has decrypted application data; the own captures alone have ten
     // connections.
-    assert!(compared_streams >= 8, "only {compared_streams} connections had decrypted data");
+    assert!(compared_streams >= 10, "only {compared_streams} connections had decrypted data");
     assert!(decrypted_bytes > 10_000, "only {decrypted_bytes} decrypted bytes compared");
 }

@@ -420,7 +420,7 @@ impl TlsConversation {
             return format!("Not decrypted: no {label} in the key log for this session");
         }
         match s.version {
-            Some(v) if v != ProtocolVersion::TLS1_2 && v != ProtocolVersion::TLS1_3 => {
+            Some(v) if !matches!(v.0, 0x0301..=0x0304) => {
                 format!("Not decrypted: {} is not supported for decryption", v.name().unwrap_or("this version"))
             }
             _ => "Not decrypted: keys unavailable".into(),
@@ -872,14 +872,15 @@ impl TlsConversation {
             return;
         };
         let v = self.session.version.unwrap_or(ProtocolVersion::TLS1_2);
-        if v != ProtocolVersion::TLS1_2 {
-            // TLS 1.0/1.1 use the MD5/SHA-1 PRF and (1.0) implicit IVs: not decrypted here.
-            return;
-        }
         let (Some(ms), Some(sc)) = (kl.get(keylog::CLIENT_RANDOM, &cr), suite_crypto(suite)) else { return };
         let etm = self.session.etm;
-        self.dirs[cd].pending = Some(RecordCipher::tls12(sc, ms, &cr, &sr, true, etm));
-        self.dirs[sd].pending = Some(RecordCipher::tls12(sc, ms, &cr, &sr, false, etm));
+        if v == ProtocolVersion::TLS1_2 {
+            self.dirs[cd].pending = Some(RecordCipher::tls12(sc, ms, &cr, &sr, true, etm));
+            self.dirs[sd].pending = Some(RecordCipher::tls12(sc, ms, &cr, &sr, false, etm));
+        } else if v == ProtocolVersion::TLS1_0 || v == ProtocolVersion::TLS1_1 {
+            self.dirs[cd].pending = RecordCipher::tls10(sc, ms, &cr, &sr, true, etm, v);
+            self.dirs[sd].pending = RecordCipher::tls10(sc, ms, &cr, &sr, false, etm, v);
+        }
     }
 
     /// Whether bytes could start a record: content type, major version, and a length within

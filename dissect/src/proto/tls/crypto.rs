@@ -22,6 +22,8 @@ use super::wire::{CipherSuite, ContentType, ProtocolVersion};
 /// A hash function of the PRF, HKDF or record MAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HashAlg {
+    /// Only inside the TLS 1.0/1.1 PRF (RFC 2246 §5).
+    Md5,
     Sha1,
     Sha256,
     Sha384,
@@ -30,6 +32,7 @@ pub enum HashAlg {
 impl HashAlg {
     pub fn output_len(self) -> usize {
         match self {
+            HashAlg::Md5 => 16,
             HashAlg::Sha1 => 20,
             HashAlg::Sha256 => 32,
             HashAlg::Sha384 => 48,
@@ -50,6 +53,7 @@ pub fn hmac(alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         }};
     }
     match alg {
+        HashAlg::Md5 => run!(md5::Md5),
         HashAlg::Sha1 => run!(Sha1),
         HashAlg::Sha256 => run!(Sha256),
         HashAlg::Sha384 => run!(Sha384),
@@ -66,6 +70,18 @@ pub fn prf(alg: HashAlg, secret: &[u8], label: &[u8], seed: &[u8], len: usize) -
     }
     out.truncate(len);
     out
+}
+
+/// The TLS 1.0/1.1 PRF: `P_MD5(S1, label + seed) XOR P_SHA-1(S2, label + seed)`, S1 and S2 the
+/// two halves of the secret, sharing the middle byte when its length is odd (RFC 2246 §5,
+/// RFC 4346 §5).
+pub fn prf10(secret: &[u8], label: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    let half = secret.len().div_ceil(2);
+    let s1 = &secret[..half];
+    let s2 = &secret[secret.len() - half..];
+    let a = prf(HashAlg::Md5, s1, label, seed, len);
+    let b = prf(HashAlg::Sha1, s2, label, seed, len);
+    a.iter().zip(&b).map(|(x, y)| x ^ y).collect()
 }
 
 /// HKDF-Expand-Label (RFC 8446 §7.1): `HKDF-Expand(secret, HkdfLabel, len)` with the label
@@ -86,7 +102,7 @@ pub fn hkdf_expand_label(alg: HashAlg, secret: &[u8], label: &[u8], context: &[u
     let ok = match alg {
         HashAlg::Sha256 => hkdf::Hkdf::<Sha256>::from_prk(secret).ok()?.expand(&info, &mut okm).is_ok(),
         HashAlg::Sha384 => hkdf::Hkdf::<Sha384>::from_prk(secret).ok()?.expand(&info, &mut okm).is_ok(),
-        HashAlg::Sha1 => hkdf::Hkdf::<Sha1>::from_prk(secret).ok()?.expand(&info, &mut okm).is_ok(),
+        HashAlg::Sha1 | HashAlg::Md5 => return None,
     };
     ok.then_some(okm)
 }
@@ -209,6 +225,9 @@ pub struct RecordCipher {
     etm: bool,
     /// TLS 1.3: the traffic secret and its hash, for key updates.
     tls13: Option<(HashAlg, Vec<u8>)>,
+    /// TLS 1.0 CBC: the IV of the next record, the last ciphertext block of the previous one
+    /// (RFC 2246 §6.2.3.2); `None` where records carry their IV (TLS 1.1 and later).
+    chain_iv: Option<Vec<u8>>,
     seq: u64,
 }
 
@@ -261,8 +280,49 @@ impl RecordCipher {
             mac: sc.mac,
             etm: etm && !sc.cipher.is_aead(),
             tls13: None,
+            chain_iv: None,
             seq: 0,
         }
+    }
+
+    /// TLS 1.0 or 1.1 read keys for one side, for the CBC suites with HMAC-SHA-1: the key block
+    /// from the MD5/SHA-1 PRF (RFC 2246 §6.3, RFC 4346 §6.3); TLS 1.0 chains IVs across
+    /// records. `None` for other suites (AEAD and SHA-2 suites are TLS 1.2 only).
+    pub fn tls10(
+        sc: SuiteCrypto,
+        master_secret: &[u8],
+        client_random: &[u8; 32],
+        server_random: &[u8; 32],
+        client: bool,
+        etm: bool,
+        version: ProtocolVersion,
+    ) -> Option<RecordCipher> {
+        if sc.cipher.is_aead() || sc.mac != Some(HashAlg::Sha1) {
+            return None;
+        }
+        let (mac_len, key_len, iv_len) = (20, sc.cipher.key_len(), BLOCK);
+        let mut seed = Vec::with_capacity(64);
+        seed.extend_from_slice(server_random);
+        seed.extend_from_slice(client_random);
+        let kb = prf10(master_secret, b"key expansion", &seed, 2 * (mac_len + key_len + iv_len));
+        let part = |start: usize, len: usize| kb.get(start..start + len).unwrap_or(&[]).to_vec();
+        let (mac_at, key_at, iv_at) = if client {
+            (0, 2 * mac_len, 2 * mac_len + 2 * key_len)
+        } else {
+            (mac_len, 2 * mac_len + key_len, 2 * mac_len + 2 * key_len + iv_len)
+        };
+        let iv = part(iv_at, iv_len);
+        Some(RecordCipher {
+            cipher: sc.cipher,
+            key: part(key_at, key_len),
+            chain_iv: (version == ProtocolVersion::TLS1_0).then(|| iv.clone()),
+            iv,
+            mac_key: part(mac_at, mac_len),
+            mac: sc.mac,
+            etm,
+            tls13: None,
+            seq: 0,
+        })
     }
 
     /// TLS 1.3 keys from a traffic secret (RFC 8446 §7.3). `None` for a suite without AEAD
@@ -281,6 +341,7 @@ impl RecordCipher {
             mac: None,
             etm: false,
             tls13: Some((sc.prf, secret.to_vec())),
+            chain_iv: None,
             seq: 0,
         })
     }
@@ -402,7 +463,7 @@ impl RecordCipher {
     /// AES-CBC with HMAC: MAC-then-encrypt (RFC 5246 §6.2.3.2) or encrypt-then-MAC (RFC 7366
     /// §3). The IV is the first block of the fragment (TLS 1.1 and later).
     fn open_cbc(
-        &self,
+        &mut self,
         seq: u64,
         ct: ContentType,
         version: ProtocolVersion,
@@ -427,13 +488,26 @@ impl RecordCipher {
         } else {
             (fragment, None)
         };
-        if enc.len() < 2 * BLOCK {
+        let chained = self.chain_iv.is_some();
+        if enc.len() < if chained { BLOCK } else { 2 * BLOCK } {
             return Err(DecryptError::TooShort(fragment.len()));
         }
         if enc.len() % BLOCK != 0 {
             return Err(DecryptError::NotBlocks);
         }
-        let (iv, body) = enc.split_at(BLOCK);
+        let chain_next = enc[enc.len() - BLOCK..].to_vec();
+        let (iv, body) = match self.chain_iv.replace(chain_next) {
+            Some(prev) => (prev, enc),
+            None => {
+                let (iv, body) = enc.split_at(BLOCK);
+                (iv.to_vec(), body)
+            }
+        };
+        // A TLS 1.1+ cipher keeps no chain.
+        if !chained {
+            self.chain_iv = None;
+        }
+        let iv = iv.as_slice();
         let mut buf = body.to_vec();
         let ok = match self.cipher {
             BulkCipher::Aes128Cbc => cbc::Decryptor::<Aes128>::new_from_slices(&self.key, iv)
@@ -526,6 +600,17 @@ mod tests {
         // First block: HMAC(secret, A(1) + label + seed), A(1) = HMAC(secret, label + seed).
         let a1 = hmac(HashAlg::Sha256, b"secret", &[b"labelseed"]);
         assert_eq!(&a[..32], &hmac(HashAlg::Sha256, b"secret", &[&a1, b"labelseed"])[..]);
+    }
+
+    #[test]
+    fn prf10_xors_md5_and_sha1_halves() {
+        // RFC 2246 §5: an odd-length secret's halves share the middle byte.
+        let secret = [1u8, 2, 3, 4, 5];
+        let out = prf10(&secret, b"l", b"s", 40);
+        let a = prf(HashAlg::Md5, &secret[..3], b"l", b"s", 40);
+        let b = prf(HashAlg::Sha1, &secret[2..], b"l", b"s", 40);
+        assert_eq!(out, a.iter().zip(&b).map(|(x, y)| x ^ y).collect::<Vec<_>>());
+        assert_eq!(hmac(HashAlg::Md5, b"k", &[b"x"]).len(), 16);
     }
 
     #[test]

@@ -579,6 +579,8 @@ fn decrypts_every_own_capture() {
         "tls12-chacha20",
         "tls12-aes256cbc-sha384",
         "tls12-aes256cbc-sha-etm",
+        "tls10-aes128cbc-sha",
+        "tls11-aes256cbc-sha-etm",
     ] {
         let (pcap, keys) = testdata(name);
         let ps = dissect_file(&pcap, Some(keys));
@@ -589,7 +591,7 @@ fn decrypts_every_own_capture() {
             "{name}: {:?}",
             &s[..s.len().min(40)]
         );
-        assert!(s.len() > 2000, "{name}: {} bytes", s.len());
+        assert!(s.len() > 1000, "{name}: {} bytes", s.len());
         // Finished both ways, decrypted; Close Notify both ways.
         assert_eq!(uints(&ps, "tls.handshake.type").iter().filter(|&&t| t == 20).count(), 2, "{name}");
         assert_eq!(uints(&ps, "tls.alert_message.desc"), vec![0, 0], "{name}");

@@ -34,6 +34,8 @@ run tls13-chacha20 ec -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
 run tls12-chacha20 rsa -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
 run tls12-aes256cbc-sha384 rsa -tls1_2 -cipher ECDHE-RSA-AES256-SHA384 -no_etm
 run tls12-aes256cbc-sha-etm rsa -tls1_2 -cipher ECDHE-RSA-AES256-SHA
+run tls10-aes128cbc-sha rsa -tls1 -cipher 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' -no_etm
+run tls11-aes256cbc-sha-etm rsa -tls1_1 -cipher 'ECDHE-RSA-AES256-SHA:@SECLEVEL=0'
 # CTP over TLS 1.3 with ALPN ctp/1 (draft-honeywell-ctp-04 §7.1, SPEC-NOTES C5): the client
 # sends a PING control frame and a data frame on virtual socket 2 in one record; the server
 # answers with a data frame on virtual socket 2.
