@@ -7,8 +7,8 @@
 //! AES-256-GCM, ChaCha20-Poly1305; TLS 1.2 with ChaCha20-Poly1305 and AES-256-CBC with SHA-1
 //! (encrypt-then-MAC) and SHA-384 (MAC-then-encrypt); TLS 1.0 and 1.1 with AES-CBC-SHA; CTP
 //! over TLS 1.3 with ALPN `ctp/1`, whose application bytes go to CTP rather than `data`; a
-//! TLS 1.3 KeyUpdate each way). tshark reads each with `-o tls.keylog_file:KEYLOG`; its
-//! decrypted bytes come from `-z follow,tls,raw,N`.
+//! TLS 1.3 KeyUpdate each way; TLS 1.3 0-RTT data on a resumed connection). tshark reads each
+//! with `-o tls.keylog_file:KEYLOG`; its decrypted bytes come from `-z follow,tls,raw,N`.
 
 mod common;
 
@@ -103,6 +103,7 @@ fn captures() -> Vec<(PathBuf, PathBuf)> {
         "tls13-keyupdate",
         "tls10-aes128cbc-sha",
         "tls11-aes256cbc-sha-etm",
+        "tls13-early-data",
     ] {
         v.push((own.join(format!("{name}.pcapng")), own.join(format!("{name}.keys"))));
     }
@@ -252,8 +253,8 @@ fn tls_fields_and_decrypted_bytes_agree_with_tshark() {
         report.truncate(60);
         panic!("{n} disagreements with tshark (first 60):\n{}", report.join("\n"));
     }
-    // Every capture here has decrypted application data; the own captures alone have ten
+    // Every capture here has decrypted application data; the own captures alone have eleven
     // connections.
-    assert!(compared_streams >= 10, "only {compared_streams} connections had decrypted data");
+    assert!(compared_streams >= 11, "only {compared_streams} connections had decrypted data");
     assert!(decrypted_bytes > 10_000, "only {decrypted_bytes} decrypted bytes compared");
 }

@@ -23,8 +23,8 @@ use super::hf;
 use super::keylog::{self, KeyLog};
 use super::wire::{
     is_sslv2_client_hello, parse_handshake_body, parse_handshake_header, parse_record_header, Alert, CipherSuite,
-    ContentType, Extension, Handshake, HandshakeType, KeyExchange, ParseError, ParseOptions, ProtocolVersion,
-    Sslv2ClientHello, HANDSHAKE_HEADER_LEN, MAX_CIPHERTEXT, RECORD_HEADER_LEN,
+    ContentType, Extension, ExtensionType, Handshake, HandshakeType, KeyExchange, ParseError, ParseOptions,
+    ProtocolVersion, Sslv2ClientHello, HANDSHAKE_HEADER_LEN, MAX_CIPHERTEXT, RECORD_HEADER_LEN,
 };
 use crate::engine::Ctx;
 use crate::stream::{PduInfo, PduLen, StreamFramer, StreamProtocol};
@@ -71,8 +71,12 @@ struct Dir {
     protected: bool,
     /// Read keys in effect.
     cipher: Option<RecordCipher>,
-    /// TLS 1.2 keys that take effect at this direction's ChangeCipherSpec.
+    /// TLS 1.2 keys that take effect at this direction's ChangeCipherSpec; TLS 1.3 client
+    /// handshake keys waiting for the end of 0-RTT data (EndOfEarlyData, RFC 8446 §4.5).
     pending: Option<RecordCipher>,
+    /// TLS 1.3 0-RTT keys, one per suite the ClientHello offered: the PSK's suite is not on the
+    /// wire, so the first early record tells which one it is.
+    early: Vec<RecordCipher>,
     /// An expert about missing keys was raised for this direction.
     warned: bool,
     app_framer: StreamFramer,
@@ -253,8 +257,12 @@ impl TlsConversation {
         let fragment = tvb.sub(RECORD_HEADER_LEN, RECORD_HEADER_LEN + len);
         // TLS 1.3 protects records as application_data (RFC 8446 §5.2); TLS 1.2 protects every
         // record after the direction's ChangeCipherSpec.
-        let protected = if self.is_tls13() { ct == ContentType::APPLICATION_DATA } else { self.dirs[d].protected };
-        let type_field = if self.is_tls13() && protected { &hf::OPAQUE_TYPE } else { &hf::CONTENT_TYPE };
+        // Before the ServerHello, TLS 1.3 0-RTT data is protected application_data too (§4.2.10).
+        let tls13_keys = self.is_tls13()
+            || (self.session.version.is_none()
+                && (!self.dirs[d].early.is_empty() || self.dirs[d].cipher.as_ref().is_some_and(|c| c.is_tls13())));
+        let protected = if tls13_keys { ct == ContentType::APPLICATION_DATA } else { self.dirs[d].protected };
+        let type_field = if tls13_keys && protected { &hf::OPAQUE_TYPE } else { &hf::CONTENT_TYPE };
         ctx.tb.add(type_field, tvb.span(0, 1), Value::UInt(ct.0 as u64));
         ctx.tb.add(&hf::RECORD_VERSION, tvb.span(1, 3), Value::UInt(version.0 as u64));
         ctx.tb.add(&hf::RECORD_LENGTH, tvb.span(3, 5), Value::UInt(len as u64));
@@ -372,13 +380,13 @@ impl TlsConversation {
         sum: &mut RecordSummary,
     ) {
         let keylog = self.keylog(ctx);
-        let result = self.dirs[d].cipher.as_mut().map(|c| c.decrypt(ct, version, fragment.data));
+        let result = self.decrypt(d, ct, version, fragment.data);
         match result {
             Some(Ok(p)) => {
                 let buf: Arc<[u8]> = Arc::from(p.data);
                 let id = ctx.tb.add_buffer("Decrypted TLS", buf.clone());
                 let plain = Tvb::new(&buf, id, 0);
-                if self.is_tls13() {
+                if self.dirs[d].cipher.as_ref().is_some_and(|c| c.is_tls13()) {
                     ctx.tb.add_generated(&hf::CONTENT_TYPE, Span::EMPTY, Value::UInt(p.content_type.0 as u64));
                 }
                 self.plain_record(ctx, p.content_type, plain, Some(fragment), d, info, sum);
@@ -401,6 +409,43 @@ impl TlsConversation {
                 opaque(ctx, ct, fragment, sum);
             }
         }
+    }
+
+    /// Decrypt with the direction's keys; in TLS 1.3 also try the 0-RTT candidates (the first
+    /// that opens the record is the PSK's suite) and the handshake keys waiting behind 0-RTT
+    /// (the client may skip EndOfEarlyData when the server rejected 0-RTT, RFC 8446 §4.2.10).
+    fn decrypt(
+        &mut self,
+        d: usize,
+        ct: ContentType,
+        version: ProtocolVersion,
+        fragment: &[u8],
+    ) -> Option<Result<super::crypto::Plaintext, super::crypto::DecryptError>> {
+        let dir = &mut self.dirs[d];
+        if dir.cipher.is_none() && !dir.early.is_empty() {
+            let mut last = None;
+            for c in std::mem::take(&mut dir.early) {
+                let mut c = c;
+                match c.decrypt(ct, version, fragment) {
+                    Ok(p) => {
+                        dir.cipher = Some(c);
+                        return Some(Ok(p));
+                    }
+                    Err(e) => last = Some(e),
+                }
+            }
+            return last.map(Err);
+        }
+        let r = dir.cipher.as_mut().map(|c| c.decrypt(ct, version, fragment));
+        if let (Some(Err(_)), Some(p)) = (&r, dir.pending.as_ref().filter(|p| p.is_tls13())) {
+            let mut p = p.clone();
+            if let Ok(pt) = p.decrypt(ct, version, fragment) {
+                dir.cipher = Some(p);
+                dir.pending = None;
+                return Some(Ok(pt));
+            }
+        }
+        r
     }
 
     fn missing_keys_reason(&self, keylog: Option<&KeyLog>) -> String {
@@ -739,6 +784,24 @@ impl TlsConversation {
                             _ => {}
                         }
                     }
+                    // 0-RTT (`early_data`, RFC 8446 §4.2.10): keys for each offered TLS 1.3 suite.
+                    let early = ch.extensions.iter().flatten().any(|e| e.ty() == ExtensionType(42));
+                    self.dirs[d].early.clear();
+                    if early {
+                        if let Some(secret) = self
+                            .keylog(ctx)
+                            .and_then(|k| k.get(keylog::CLIENT_EARLY_TRAFFIC_SECRET, &ch.random).map(<[u8]>::to_vec))
+                        {
+                            self.dirs[d].early = ch
+                                .cipher_suites
+                                .iter()
+                                .filter(|s| (0x1301..=0x1305).contains(&s.0))
+                                .filter_map(|s| suite_crypto(*s))
+                                .filter(|sc| sc.prf.output_len() == secret.len())
+                                .filter_map(|sc| RecordCipher::tls13(sc, &secret))
+                                .collect();
+                        }
+                    }
                 } else {
                     ctx.tb.expert(
                         Severity::Warning,
@@ -822,6 +885,11 @@ impl TlsConversation {
                 let label = if client { keylog::CLIENT_TRAFFIC_SECRET_0 } else { keylog::SERVER_TRAFFIC_SECRET_0 };
                 self.dirs[d].cipher = self.tls13_cipher(ctx, label);
             }
+            Handshake::EndOfEarlyData => {
+                if let Some(p) = self.dirs[d].pending.take() {
+                    self.dirs[d].cipher = Some(p);
+                }
+            }
             Handshake::KeyUpdate(_) if self.is_tls13() => {
                 let next = self.dirs[d].cipher.as_ref().and_then(|c| c.updated());
                 self.dirs[d].cipher = next;
@@ -860,7 +928,14 @@ impl TlsConversation {
         let sd = cd ^ 1;
         let _ = info;
         if self.is_tls13() {
-            self.dirs[cd].cipher = self.tls13_cipher(ctx, keylog::CLIENT_HANDSHAKE_TRAFFIC_SECRET);
+            let hs = self.tls13_cipher(ctx, keylog::CLIENT_HANDSHAKE_TRAFFIC_SECRET);
+            self.dirs[cd].early.clear();
+            if self.dirs[cd].cipher.is_some() {
+                // 0-RTT in progress: the client switches after EndOfEarlyData.
+                self.dirs[cd].pending = hs;
+            } else {
+                self.dirs[cd].cipher = hs;
+            }
             self.dirs[sd].cipher = self.tls13_cipher(ctx, keylog::SERVER_HANDSHAKE_TRAFFIC_SECRET);
             self.dirs[cd].protected = true;
             self.dirs[sd].protected = true;

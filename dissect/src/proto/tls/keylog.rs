@@ -1,6 +1,6 @@
 //! The NSS key log (`SSLKEYLOGFILE`): one secret per line, `LABEL <client_random hex> <secret
 //! hex>`. Labels used here: `CLIENT_RANDOM` (the TLS 1.2 master secret) and TLS 1.3's
-//! `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, `SERVER_HANDSHAKE_TRAFFIC_SECRET`,
+//! `CLIENT_EARLY_TRAFFIC_SECRET`, `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, `SERVER_HANDSHAKE_TRAFFIC_SECRET`,
 //! `CLIENT_TRAFFIC_SECRET_0`, `SERVER_TRAFFIC_SECRET_0` (others, such as `EXPORTER_SECRET`, are
 //! kept and ignored). Comment lines start with `#`; malformed lines are counted and skipped.
 
@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 /// TLS 1.2 master secret.
 pub const CLIENT_RANDOM: &str = "CLIENT_RANDOM";
+/// TLS 1.3 0-RTT data (RFC 8446 §7.1 client_early_traffic_secret).
+pub const CLIENT_EARLY_TRAFFIC_SECRET: &str = "CLIENT_EARLY_TRAFFIC_SECRET";
 pub const CLIENT_HANDSHAKE_TRAFFIC_SECRET: &str = "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
 pub const SERVER_HANDSHAKE_TRAFFIC_SECRET: &str = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
 pub const CLIENT_TRAFFIC_SECRET_0: &str = "CLIENT_TRAFFIC_SECRET_0";

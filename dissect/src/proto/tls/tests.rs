@@ -885,3 +885,24 @@ fn tls13_key_update_both_ways() {
     assert_eq!(uints(&ps, "tls.handshake.key_update.request_update"), vec![1, 0]);
     assert!(ps.iter().flat_map(|p| &p.experts).all(|e| e.group != Group::Decryption));
 }
+
+/// RFC 8446 §4.2.10: 0-RTT data on a resumed connection decrypts with
+/// CLIENT_EARLY_TRAFFIC_SECRET (the suite found by trying the offered ones), then
+/// EndOfEarlyData switches the client to its handshake keys.
+#[test]
+fn tls13_early_data() {
+    let (pcap, keys) = testdata("tls13-early-data");
+    let ps = dissect_file(&pcap, Some(keys));
+    let mut early = Vec::new();
+    for p in &ps {
+        for n in p.values("tls.decrypted.length") {
+            early.extend_from_slice(p.bytes(n.span));
+        }
+    }
+    assert_eq!(early, b"early hello\n");
+    let eoed = ps.iter().find(|p| p.summary.info == "End of Early Data, Finished");
+    assert!(eoed.is_some(), "{:?}", ps.iter().map(|p| &p.summary.info).collect::<Vec<_>>());
+    // Both connections: Finished both ways.
+    assert_eq!(uints(&ps, "tls.handshake.type").iter().filter(|&&t| t == 20).count(), 4);
+    assert!(ps.iter().flat_map(|p| &p.experts).all(|e| e.group != Group::Decryption));
+}

@@ -74,4 +74,24 @@ kill $sv 2>/dev/null || true
 sleep 0.5
 kill $dp; wait $dp 2>/dev/null || true
 cp "$tmp/ku.pcapng" tls13-keyupdate.pcapng
+# TLS 1.3 0-RTT (RFC 8446 §4.2.10): a first connection gets a ticket, the second resumes with it
+# and sends early data, then EndOfEarlyData.
+rm -f tls13-early-data.pcapng tls13-early-data.keys
+printf 'early hello\n' > "$tmp/early.txt"
+dumpcap -q -i lo -f "tcp port 443" -w "$tmp/ed.pcapng" 2>/dev/null &
+dp=$!
+sleep 1
+openssl s_server -quiet -accept 443 -cert "$tmp/ec.crt" -key "$tmp/ec.key" -naccept 2 -tls1_3 -early_data >/dev/null 2>&1 &
+sv=$!
+sleep 0.5
+(sleep 1) | openssl s_client -connect 127.0.0.1:443 -servername tls.test -tls1_3 -sess_out "$tmp/sess.pem" \
+  -keylogfile tls13-early-data.keys >/dev/null 2>&1 || true
+sleep 0.3
+(sleep 1) | openssl s_client -connect 127.0.0.1:443 -servername tls.test -tls1_3 -sess_in "$tmp/sess.pem" \
+  -early_data "$tmp/early.txt" -keylogfile tls13-early-data.keys >/dev/null 2>&1 || true
+sleep 0.5
+kill $sv 2>/dev/null || true
+sleep 0.5
+kill $dp; wait $dp 2>/dev/null || true
+cp "$tmp/ed.pcapng" tls13-early-data.pcapng
 rm -rf "$tmp"
