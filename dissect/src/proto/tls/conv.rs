@@ -6,10 +6,15 @@
 //! client random, the server random, the cipher suite, the version (`supported_versions`), ALPN,
 //! encrypt-then-MAC and MTA-TLS `data_multiplexing` from the hellos, looks the secrets up in the
 //! key log, and decrypts:
-//! - TLS 1.2: keys from `CLIENT_RANDOM`'s master secret take effect at each direction's
+//! - TLS 1.0 to 1.2: keys from `CLIENT_RANDOM`'s master secret take effect at each direction's
 //!   ChangeCipherSpec (RFC 5246 §7.1);
-//! - TLS 1.3: handshake traffic keys after the ServerHello, application traffic keys after each
-//!   side's Finished, the next generation after a KeyUpdate (RFC 8446 §7).
+//! - TLS 1.3: 0-RTT keys after a ClientHello with `early_data`, handshake traffic keys after the
+//!   ServerHello (the client's after EndOfEarlyData when it sent 0-RTT data), application
+//!   traffic keys after each side's Finished, the next generation after a KeyUpdate (RFC 8446
+//!   §7, §4.2.10).
+//!
+//! A record that fails to decrypt (wrong key, MAC or tag mismatch) is an expert warning and a gap
+//! in the application stream; missing secrets are one note per direction.
 //!
 //! Decrypted bytes become a "Decrypted TLS" buffer; handshake messages in them are dissected, and
 //! application data goes to the application protocol the handshake selected ([`AppChooser`]:

@@ -1,6 +1,8 @@
 //! Record protection: key derivation and decryption, pure Rust (RustCrypto), so the same code
 //! runs in the browser.
 //!
+//! - TLS 1.0/1.1: the MD5/SHA-1 PRF (RFC 2246 §5), AES-CBC with HMAC-SHA-1, TLS 1.0's IV
+//!   chained from the previous record (RFC 2246 §6.2.3.2), TLS 1.1's explicit IV.
 //! - TLS 1.2: the PRF (RFC 5246 §5) with SHA-256 or SHA-384, the key block (§6.3), and
 //!   AES-GCM (RFC 5288 §3), ChaCha20-Poly1305 (RFC 7905 §2), AES-CBC with HMAC
 //!   (MAC-then-encrypt, RFC 5246 §6.2.3.2; encrypt-then-MAC, RFC 7366 §3).

@@ -1,6 +1,6 @@
 //! The fields of one handshake message, alert or extension block, in tshark's layout.
 //!
-//! Each function walks the bytes with the wire module's [`Reader`], adding every field with its
+//! Each function walks the bytes with the wire module's `Reader`, adding every field with its
 //! span as it goes; when a length does not hold, what was read stays in the tree and the error
 //! becomes an expert info at the offset where it happened (honest partial results).
 

@@ -4,15 +4,20 @@
 //! - [`wire`]: the record header (RFC 5246 §6.2.1), [`Alert`]s (§7.2), every TLS 1.2 handshake
 //!   message and the TLS 1.3 forms ([`Handshake`]), [`Extension`]s with an `Unknown` arm, the
 //!   key exchange bodies ([`EcdheServerParams`], [`DheServerParams`],
-//!   [`ClientKeyExchangeBody`]); `parse_*` and `emit`, which writes back exactly what was read.
+//!   [`ClientKeyExchangeBody`]), the SSL 2.0 compatible ClientHello ([`Sslv2ClientHello`],
+//!   RFC 5246 Appendix E.2); `parse_*` and `emit`, which writes back exactly what was read.
 //! - [`dissect`]: the fields of one handshake message in tshark's layout (`tls.handshake.*`).
 //! - [`conv`]: [`TlsConversation`], the per-connection [`StreamProtocol`](crate::stream::StreamProtocol)
 //!   whose PDUs are records: handshake reassembly across records, the session (randoms, suite,
 //!   version, ALPN, encrypt-then-MAC, MTA-TLS `data_multiplexing`), decryption, and the hand-off
 //!   of decrypted application data to the protocol the handshake chose ([`AppChooser`]).
-//! - [`crypto`]: TLS 1.2 PRF and key block, TLS 1.3 HKDF-Expand-Label, AES-GCM, AES-CBC with
-//!   HMAC (MAC-then-encrypt and encrypt-then-MAC), ChaCha20-Poly1305 (RustCrypto, pure Rust).
+//! - [`crypto`]: the TLS 1.0/1.1 and TLS 1.2 PRFs and key block, TLS 1.3 HKDF-Expand-Label,
+//!   AES-GCM, AES-CBC with HMAC (MAC-then-encrypt and encrypt-then-MAC, TLS 1.0 chained IVs),
+//!   ChaCha20-Poly1305 (RustCrypto, pure Rust).
 //! - [`keylog`]: the NSS key log.
+//!
+//! Not decrypted: SSL 3.0, RSA key exchange from a private key (only key logs are read), CCM,
+//! 3DES, RC4, Camellia and other suites outside [`crypto::suite_crypto`] (a note says so).
 //!
 //! Build a record with a ClientHello and read it back:
 //! ```

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Regenerates the TLS test captures of this folder: real OpenSSL sessions on loopback, captured
 # with dumpcap, each with the key log the client wrote. Needs root (port 443, capture on lo).
+# New captures have new keys and randoms: the tree snapshots of tls13-ctp and tls12-chacha20
+# (../snapshots) must then be reviewed and accepted again.
 set -e
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
