@@ -604,6 +604,25 @@ mod tests {
         assert_eq!(&a[..32], &hmac(HashAlg::Sha256, b"secret", &[&a1, b"labelseed"])[..]);
     }
 
+    /// Every protection, fed arbitrary fragments: an error or plaintext, never a panic.
+    #[test]
+    fn arbitrary_fragments_never_panic() {
+        use proptest::prelude::*;
+        let suites = [0x1301u16, 0x1302, 0x1303, 0xc02f, 0xc030, 0xcca8, 0xc013, 0xc014, 0xc027, 0xc028];
+        proptest!(|(frag in prop::collection::vec(any::<u8>(), 0..200), etm in any::<bool>(), ct in any::<u8>())| {
+            for &cs in &suites {
+                let sc = suite_crypto(CipherSuite(cs)).unwrap();
+                let mut ciphers = vec![RecordCipher::tls12(sc, &[1; 48], &[2; 32], &[3; 32], true, etm)];
+                ciphers.extend(RecordCipher::tls13(sc, &[4; 32]));
+                ciphers.extend(RecordCipher::tls10(sc, &[1; 48], &[2; 32], &[3; 32], false, etm, ProtocolVersion::TLS1_0));
+                for mut c in ciphers {
+                    let _ = c.decrypt(ContentType(ct), ProtocolVersion::TLS1_2, &frag);
+                    let _ = c.decrypt(ContentType(ct), ProtocolVersion::TLS1_2, &frag);
+                }
+            }
+        });
+    }
+
     #[test]
     fn prf10_xors_md5_and_sha1_halves() {
         // RFC 2246 §5: an odd-length secret's halves share the middle byte.
