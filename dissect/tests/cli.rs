@@ -66,7 +66,9 @@ fn missing_file_is_one_line_and_exit_1() {
 
 #[test]
 fn bad_arguments_exit_1_with_one_line() {
-    for args in [&["--bogus"][..], &["-T", "xml", "f"], &["-r", "f", "-d", "tcp.port=1,ctp"], &["-r", "f", "-o", "nope:1"]] {
+    for args in
+        [&["--bogus"][..], &["-T", "xml", "f"], &["-r", "f", "-d", "tcp.port=1,ctp"], &["-r", "f", "-o", "nope:1"]]
+    {
         let (code, _, err) = dissect(args);
         assert_eq!(code, 1, "{args:?}");
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");

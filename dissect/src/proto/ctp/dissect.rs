@@ -249,8 +249,8 @@ fn tag_allowed(cmd: Command, name: [u8; 2], acked: Option<Command>) -> Option<bo
         Command::CLVS => matches!(name, VS),
         Command::ACK => match name {
             ST | EX | TR => true,
-            SV => acked.map_or(true, |a| matches!(a, Command::SVLT | Command::SYNC)),
-            VS => acked.map_or(true, |a| a == Command::SYNC),
+            SV => acked.is_none_or(|a| matches!(a, Command::SVLT | Command::SYNC)),
+            VS => acked.is_none_or(|a| a == Command::SYNC),
             _ => false,
         },
         Command::SVLT | Command::SYNC | Command::PING => false,

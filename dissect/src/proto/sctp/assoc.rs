@@ -452,8 +452,9 @@ mod tests {
         assert_eq!(h.half(x).unwrap().peer, Some(y));
         assert_eq!(h.half(y).unwrap().peer, Some(x));
         assert_eq!(h.peer_first_tsn(y), Some(0));
-        let seen =
-            |h: &mut Halves, tsn, frame| h.tsn_seen(x, tsn, frame, (frame as i64, 0)).map(|(t, r, _)| (t.first_frame, r));
+        let seen = |h: &mut Halves, tsn, frame| {
+            h.tsn_seen(x, tsn, frame, (frame as i64, 0)).map(|(t, r, _)| (t.first_frame, r))
+        };
         assert_eq!(seen(&mut h, 1000, 5), Some((5, false)));
         assert_eq!(h.peer_first_tsn(y), Some(1000));
         assert_eq!(seen(&mut h, 1001, 6), Some((6, false)));
