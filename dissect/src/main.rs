@@ -180,10 +180,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if cli.output == OutputKind::Fields {
         fopts.write_header(&mut out)?;
     }
-    let mut n = 0u64;
     let mut failure = None;
-    for item in reader.by_ref() {
-        if cli.count.is_some_and(|c| n >= c) {
+    for (n, item) in reader.by_ref().enumerate() {
+        if cli.count.is_some_and(|c| n as u64 >= c) {
             break;
         }
         let frame = match item {
@@ -193,7 +192,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 break;
             }
         };
-        n += 1;
         let p = d.dissect(frame);
         match cli.output {
             OutputKind::Text => {
