@@ -962,7 +962,9 @@ fn quoted(ctx: &mut Ctx, parent: usize, t: Tvb, v6: bool) {
     ctx.depth += 1;
     let version = t.data.first().map(|b| b >> 4);
     match version {
-        Some(4) if t.len() < 20 => short_ipv4(ctx, t),
+        Some(4) if t.len() < 20 || t.len() < usize::from(t.data[0] & 0x0f) * 4 || t.data[0] & 0x0f < 5 => {
+            short_ipv4(ctx, t)
+        }
         Some(6) if t.len() < 40 => short_ipv6(ctx, t),
         Some(4) => crate::net::ip::dissect_v4(ctx, t),
         Some(6) => crate::net::ip::dissect_v6(ctx, t),
@@ -980,8 +982,9 @@ fn quoted(ctx: &mut Ctx, parent: usize, t: Tvb, v6: bool) {
     ctx.tb.nest_tops(parent, start..cut);
 }
 
-/// A quoted IPv4 header cut short (RFC 792 asks for the whole header and 8 bytes): tshark shows
-/// the fields that are there and no error.
+/// A quoted IPv4 header cut short (RFC 792 asks for the whole header and 8 bytes), cut inside
+/// its options, or with a bogus length: tshark shows the fixed fields that are there and does
+/// not mark the packet malformed.
 fn short_ipv4(ctx: &mut Ctx, t: Tvb) {
     use crate::net::ip::hf as ip;
     let d = t.data;
@@ -991,6 +994,15 @@ fn short_ipv4(ctx: &mut Ctx, t: Tvb) {
     tb.add_uint(&ip::VERSION, t.span(0, 1), u64::from(b0 >> 4));
     let hl = usize::from(b0 & 0x0f) * 4;
     tb.add_label(&ip::HDR_LEN, t.span(0, 1), Value::UInt(hl as u64), format!("Header Length: {hl} bytes ({})", hl / 4));
+    if hl < 20 {
+        tb.expert(
+            Severity::Error,
+            Group::Protocol,
+            format!("Bogus IP header length ({hl}, must be at least 20)"),
+            t.span(0, 1),
+        );
+        return;
+    }
     let Some(&tos) = d.get(1) else { return };
     tb.open(&ip::DSFIELD, t.span(1, 2), Value::UInt(u64::from(tos)));
     tb.add_uint(&ip::DSCP_F, t.span(1, 2), u64::from(tos >> 2));
@@ -1015,13 +1027,15 @@ fn short_ipv4(ctx: &mut Ctx, t: Tvb) {
     let Some(sum) = be16(d, 10) else { return };
     tb.add_uint(&ip::CHECKSUM, t.span(10, 12), u64::from(sum));
     tb.add_generated(&ip::CHECKSUM_STATUS, t.span(10, 12), Value::UInt(checksum::STATUS_UNVERIFIED));
-    let Some(src) = v4at(d, 12) else { return };
-    let sp = t.span(12, 16);
-    let text = std::net::Ipv4Addr::from(src).to_string();
-    tb.add(&ip::SRC, sp, Value::Ipv4(src));
-    tb.add_hidden(&ip::ADDR, sp, Value::Ipv4(src));
-    tb.add_hidden(&ip::SRC_HOST, sp, Value::Str(text.clone()));
-    tb.add_hidden(&ip::HOST, sp, Value::Str(text));
+    for (o, def, host) in [(12, &ip::SRC, &ip::SRC_HOST), (16, &ip::DST, &ip::DST_HOST)] {
+        let Some(a) = v4at(d, o) else { return };
+        let sp = t.span(o, o + 4);
+        let text = std::net::Ipv4Addr::from(a).to_string();
+        tb.add(def, sp, Value::Ipv4(a));
+        tb.add_hidden(&ip::ADDR, sp, Value::Ipv4(a));
+        tb.add_hidden(host, sp, Value::Str(text.clone()));
+        tb.add_hidden(&ip::HOST, sp, Value::Str(text));
+    }
 }
 
 /// A quoted IPv6 header cut short: tshark shows the fields that are there and an error expert,
@@ -1095,6 +1109,10 @@ pub fn dissect_v4(ctx: &mut Ctx, t: Tvb) {
         Some(c) => format!("{tname:<20} ({})", code_name(c, code)),
         None => format!("{tname:<20}"),
     };
+    if !inner {
+        // Set now, so that a message cut short still says what it is.
+        ctx.tb.set_info(info.clone());
+    }
     match ty {
         t4::ECHO
         | t4::ECHO_REPLY
@@ -1354,6 +1372,9 @@ pub fn dissect_v6(ctx: &mut Ctx, t: Tvb) {
         Some(c) => format!("{tname} ({})", code_name(c, code)),
         None => tname.to_string(),
     };
+    if !inner {
+        ctx.tb.set_info(info.clone());
+    }
     match ty {
         t6::UNREACH | t6::TIME_EXCEEDED | t6::PACKET_TOO_BIG | t6::PARAM_PROBLEM => {
             if d.len() < 8 {

@@ -10,7 +10,11 @@
 //! Their quirks are kept on purpose: sequence numbers are raw 32-bit values with 0 meaning
 //! "not known yet", comparisons wrap like `GT_SEQ`/`LT_SEQ`, the out-of-order threshold is the
 //! handshake RTT (3 ms before one is known), and a fast retransmission needs two duplicate ACKs
-//! within 20 ms.
+//! within 20 ms. Where the 4.0 source differs from later versions, tshark 4.0.17's output on
+//! generated captures decided: an "ACKed unseen segment" moves the other direction's mark when
+//! it is behind the highest sequence number seen, and otherwise is reported once per stall, the
+//! stalled duplicate-ACK counter (-1 in an unsigned field) also passing the fast-retransmission
+//! test.
 //!
 //! Memory: each direction keeps at most [`MAX_UNACKED`] unacknowledged segments (tshark's
 //! `TCP_MAX_UNACKED_SEGMENTS`); past that, segments are not recorded, as in tshark. The caller
@@ -396,6 +400,10 @@ pub fn analyze(fwd: &mut Flow, rev: &mut Flow, c: &ConnInfo, s: &Seg, ta: &mut A
             continue;
         }
         rev.segments.remove(i);
+    }
+    // Give memory back after a burst (capacity is not counted by the shared budget).
+    if rev.segments.capacity() > 64 && rev.segments.len() < rev.segments.capacity() / 4 {
+        rev.segments.shrink_to(rev.segments.len() * 2);
     }
     // Bytes in flight (tshark's default, payload-based method) and bytes since the last PSH.
     if seglen != 0 && fwd.valid_bif {
