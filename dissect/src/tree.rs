@@ -836,6 +836,21 @@ impl TreeBuilder {
     }
 }
 
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar, for
+/// showing absolute times in UTC.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 /// The value as tshark prints it in `-T fields` and `-T json`.
 pub fn field_value(def: &FieldDef, v: &Value) -> String {
     let mut s = String::new();
@@ -968,6 +983,13 @@ mod tests {
         assert_eq!(p.experts.len(), 1);
         assert_eq!(p.experts[0].protocol, "t");
         assert_eq!(p.values("_ws.expert.message").len(), 1);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
     }
 
     #[test]

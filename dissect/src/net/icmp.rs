@@ -35,7 +35,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::engine::{data_layer, Ctx, MAX_DEPTH};
 use crate::net::checksum;
-use crate::tree::{Base, FieldDef, FieldType, Group, Node, Severity, Span, Tvb, Value};
+use crate::tree::{civil_from_days, Base, FieldDef, FieldType, Group, Node, Severity, Span, Tvb, Value};
 
 /// ICMPv4 message types (IANA "ICMP Type Numbers").
 pub mod t4 {
@@ -785,20 +785,6 @@ fn msecs_to_str(ms: u32) -> String {
     } else {
         format!("{head}, {tail}")
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day) (the proleptic Gregorian calendar).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// An absolute time as tshark shows it in UTC: "Nov 14, 2023 22:13:20.000000000 UTC".

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use crate::tree::{write_field_value, FieldType, Node, Packet, Value};
+use crate::tree::{civil_from_days, write_field_value, FieldType, Node, Packet, Value};
 
 /// A JSON value under construction.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,23 +89,9 @@ pub fn layers(p: &Packet) -> Obj {
     layers
 }
 
-/// Days since 1970-01-01 to a civil date (proleptic Gregorian).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// The whole document object for one packet.
 pub fn packet_object(p: &Packet) -> Obj {
-    let (y, m, d) = civil(p.ts.0.div_euclid(86_400));
+    let (y, m, d) = civil_from_days(p.ts.0.div_euclid(86_400));
     let mut source = Obj::default();
     source.insert("layers", J::Obj(layers(p)));
     let mut top = Obj::default();
@@ -238,13 +224,6 @@ mod tests {
         // The date tshark gives this timestamp (sctp-www.cap frame 1).
         assert_eq!(v["_index"], "packets-2006-01-12");
         assert!(v["_score"].is_null());
-    }
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil(0), (1970, 1, 1));
-        assert_eq!(civil(11_016), (2000, 2, 29));
-        assert_eq!(civil(-1), (1969, 12, 31));
     }
 
     #[test]
