@@ -84,6 +84,12 @@ pub struct State {
     pub sctp: crate::proto::sctp::SctpState,
     pub tls: crate::proto::tls::TlsState,
     pub app: AppState,
+    /// State of the protocols that run on UDP and SCTP messages (TCP protocols keep theirs per
+    /// connection in [`AppState`]).
+    pub simco: crate::proto::simco::SimcoState,
+    pub forces: crate::proto::forces::ForcesState,
+    pub gist: crate::proto::gist::GistState,
+    pub dtls: crate::proto::dtls::DtlsState,
 }
 
 /// What a layer knows about the frame and the layers below it.
@@ -291,6 +297,8 @@ pub struct TcpPayload {
 /// A UDP datagram's payload.
 #[derive(Debug, Clone, Copy)]
 pub struct UdpPayload {
+    /// tshark's `udp.stream`.
+    pub stream: u32,
     pub src_port: u16,
     pub dst_port: u16,
 }
@@ -346,7 +354,74 @@ pub static TCP_PROTOCOLS: &[TcpProtocol] = &[
         heuristic: Some(crate::proto::tls::heuristic),
         new: crate::proto::tls::new_conversation,
     },
+    crate::proto::simco::TCP,
+    crate::proto::gist::TCP,
 ];
+
+/// A protocol carried in UDP datagrams.
+pub struct UdpProtocol {
+    /// Its name, as `-d udp.port==N,NAME` spells it.
+    pub name: &'static str,
+    pub ports: &'static [u16],
+    /// A strict check of a datagram's first bytes; `None` for port, signal or `-d` only.
+    pub heuristic: Option<fn(&[u8]) -> bool>,
+    /// Dissect one datagram's payload, opening the protocol's layer.
+    pub dissect: fn(&mut Ctx, &UdpPayload, Tvb),
+}
+
+/// The protocols that run on UDP, in heuristic order. Each protocol module adds itself here.
+pub static UDP_PROTOCOLS: &[UdpProtocol] = &[crate::proto::gist::UDP, crate::proto::dtls::UDP];
+
+/// A protocol carried in SCTP user messages.
+pub struct SctpProtocol {
+    /// Its name, as `-d sctp.port==N,NAME` or `-d sctp.ppi==N,NAME` spells it.
+    pub name: &'static str,
+    pub ports: &'static [u16],
+    /// Payload protocol identifiers (RFC 4960 §3.3.1) that mean this protocol.
+    pub ppids: &'static [u32],
+    /// A strict check of a message's first bytes; `None` for PPID, port or `-d` only.
+    pub heuristic: Option<fn(&[u8]) -> bool>,
+    /// Dissect one complete user message, opening the protocol's layer.
+    pub dissect: fn(&mut Ctx, &SctpMessage, Tvb),
+}
+
+/// The protocols that run on SCTP, in heuristic order. Each protocol module adds itself here.
+pub static SCTP_PROTOCOLS: &[SctpProtocol] =
+    &[crate::proto::simco::SCTP, crate::proto::forces::SCTP, crate::proto::gist::SCTP, crate::proto::dtls::SCTP];
+
+/// The transport of an expected conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transport {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+/// Expected conversations kept at most; past this the table is cleared (and protocols fall back
+/// to ports and heuristics).
+pub const MAX_EXPECTED: usize = 10_000;
+
+/// Announce that traffic to `addr`:`port` over `transport` will be `protocol` (a name in the
+/// registry of that transport), as a negotiation seen on the wire said: GIST's
+/// Stack-Configuration-Data (RFC 5971 §5.7.1), for instance. Checked before ports and heuristics
+/// for connections and datagrams that start later.
+pub fn expect(ctx: &mut Ctx, transport: Transport, addr: IpAddr, port: u16, protocol: &'static str) {
+    let e = &mut ctx.st.app.expected;
+    if e.len() >= MAX_EXPECTED && !e.contains_key(&(transport, addr, port)) {
+        e.clear();
+    }
+    e.insert((transport, addr, port), protocol);
+}
+
+fn expected(ctx: &Ctx, transport: Transport, src_port: u16, dst_port: u16) -> Option<&'static str> {
+    let e = &ctx.st.app.expected;
+    if e.is_empty() {
+        return None;
+    }
+    let a = ctx.addrs.dst.and_then(|d| e.get(&(transport, d, dst_port)));
+    let b = ctx.addrs.src.and_then(|s| e.get(&(transport, s, src_port)));
+    a.or(b).copied()
+}
 
 /// The application layer chosen for one TCP connection.
 #[derive(Default)]
@@ -363,12 +438,20 @@ pub struct TcpApp {
 #[derive(Default)]
 pub struct AppState {
     pub tcp: HashMap<u32, TcpApp>,
+    /// Conversations a negotiation announced (see [`expect`]).
+    pub expected: HashMap<(Transport, IpAddr, u16), &'static str>,
 }
 
-fn choose_tcp(cfg: &Config, p: &TcpPayload, first: &[u8]) -> Option<usize> {
+fn choose_tcp(ctx: &Ctx, p: &TcpPayload, first: &[u8]) -> Option<usize> {
+    let cfg = ctx.cfg;
     for rule in &cfg.decode_as {
         if rule.selector == "tcp.port" && (rule.value == p.src_port as u32 || rule.value == p.dst_port as u32) {
             return TCP_PROTOCOLS.iter().position(|t| t.name == rule.protocol);
+        }
+    }
+    if let Some(name) = expected(ctx, Transport::Tcp, p.src_port, p.dst_port) {
+        if let Some(i) = TCP_PROTOCOLS.iter().position(|t| t.name == name) {
+            return Some(i);
         }
     }
     if let Some(i) = TCP_PROTOCOLS.iter().position(|t| t.ports.contains(&p.src_port) || t.ports.contains(&p.dst_port)) {
@@ -391,7 +474,7 @@ pub fn app_tcp(ctx: &mut Ctx, p: &TcpPayload, tvb: Tvb) {
         }
     }
     let mut app = ctx.st.app.tcp.remove(&p.stream).unwrap_or_default();
-    let decided = *app.decided.get_or_insert_with(|| choose_tcp(ctx.cfg, p, tvb.data));
+    let decided = *app.decided.get_or_insert_with(|| choose_tcp(ctx, p, tvb.data));
     if let (Some(i), None) = (decided, app.proto.as_ref()) {
         if let Some(t) = TCP_PROTOCOLS.get(i) {
             app.proto = Some((t.new)());
@@ -427,14 +510,68 @@ pub fn app_tcp_gap(ctx: &mut Ctx, p: &TcpPayload, len: u64) {
     }
 }
 
-/// A UDP payload.
-pub fn app_udp(ctx: &mut Ctx, _p: &UdpPayload, tvb: Tvb) {
-    data_layer(ctx, tvb)
+fn choose_udp(ctx: &Ctx, p: &UdpPayload, data: &[u8]) -> Option<&'static UdpProtocol> {
+    let by_name = |n: &str| UDP_PROTOCOLS.iter().find(|u| u.name == n);
+    for rule in &ctx.cfg.decode_as {
+        if rule.selector == "udp.port" && (rule.value == p.src_port as u32 || rule.value == p.dst_port as u32) {
+            return by_name(&rule.protocol);
+        }
+    }
+    if let Some(u) = expected(ctx, Transport::Udp, p.src_port, p.dst_port).and_then(by_name) {
+        return Some(u);
+    }
+    if let Some(u) = UDP_PROTOCOLS.iter().find(|u| u.ports.contains(&p.src_port) || u.ports.contains(&p.dst_port)) {
+        return Some(u);
+    }
+    UDP_PROTOCOLS.iter().find(|u| u.heuristic.is_some_and(|h| h(data)))
 }
 
-/// A complete SCTP user message.
-pub fn app_sctp(ctx: &mut Ctx, _m: &SctpMessage, tvb: Tvb) {
-    data_layer(ctx, tvb)
+/// A UDP payload: to the protocol chosen by `-d`, an expected conversation, port or heuristic,
+/// else shown as data.
+pub fn app_udp(ctx: &mut Ctx, p: &UdpPayload, tvb: Tvb) {
+    if tvb.is_empty() {
+        return;
+    }
+    match choose_udp(ctx, p, tvb.data) {
+        Some(u) => (u.dissect)(ctx, p, tvb),
+        None => data_layer(ctx, tvb),
+    }
+}
+
+fn choose_sctp(ctx: &Ctx, m: &SctpMessage, data: &[u8]) -> Option<&'static SctpProtocol> {
+    let by_name = |n: &str| SCTP_PROTOCOLS.iter().find(|u| u.name == n);
+    for rule in &ctx.cfg.decode_as {
+        let hit = match rule.selector.as_str() {
+            "sctp.port" => rule.value == m.src_port as u32 || rule.value == m.dst_port as u32,
+            "sctp.ppi" => rule.value == m.ppid,
+            _ => false,
+        };
+        if hit {
+            return by_name(&rule.protocol);
+        }
+    }
+    if let Some(u) = expected(ctx, Transport::Sctp, m.src_port, m.dst_port).and_then(by_name) {
+        return Some(u);
+    }
+    if let Some(u) = SCTP_PROTOCOLS.iter().find(|u| u.ppids.contains(&m.ppid)) {
+        return Some(u);
+    }
+    if let Some(u) = SCTP_PROTOCOLS.iter().find(|u| u.ports.contains(&m.src_port) || u.ports.contains(&m.dst_port)) {
+        return Some(u);
+    }
+    SCTP_PROTOCOLS.iter().find(|u| u.heuristic.is_some_and(|h| h(data)))
+}
+
+/// A complete SCTP user message: to the protocol chosen by `-d`, an expected conversation, PPID,
+/// port or heuristic, else shown as data.
+pub fn app_sctp(ctx: &mut Ctx, m: &SctpMessage, tvb: Tvb) {
+    if tvb.is_empty() {
+        return;
+    }
+    match choose_sctp(ctx, m, tvb.data) {
+        Some(u) => (u.dissect)(ctx, m, tvb),
+        None => data_layer(ctx, tvb),
+    }
 }
 
 /// Fields defined here, for the glossary.

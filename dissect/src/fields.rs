@@ -12,6 +12,11 @@ pub fn all() -> Vec<&'static FieldDef> {
     v.extend(crate::proto::sctp::fields());
     v.extend(crate::proto::ctp::fields());
     v.extend(crate::proto::tls::fields());
+    v.extend(crate::proto::mtatls::fields());
+    v.extend(crate::proto::simco::fields());
+    v.extend(crate::proto::forces::fields());
+    v.extend(crate::proto::gist::fields());
+    v.extend(crate::proto::dtls::fields());
     v
 }
 

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod net;
 pub mod output;
 pub mod proto;
+pub mod stats;
 pub mod stream;
 pub mod tree;
 

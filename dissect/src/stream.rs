@@ -200,6 +200,30 @@ impl StreamFramer {
     }
 }
 
+/// A stream protocol that frames nothing: every run of bytes is one PDU shown as `data`. For a
+/// protocol registered by name (so `-d` accepts it) whose own framing is not written yet.
+#[derive(Debug, Default)]
+pub struct RawData;
+
+impl StreamProtocol for RawData {
+    fn pdu_len(&self, data: &[u8]) -> PduLen {
+        if data.is_empty() {
+            PduLen::NeedAtLeast(1)
+        } else {
+            PduLen::Len(data.len())
+        }
+    }
+    fn dissect_pdu(&mut self, ctx: &mut Ctx, tvb: Tvb, _info: &PduInfo) {
+        crate::engine::data_layer(ctx, tvb)
+    }
+    fn reassembled_name(&self) -> &'static str {
+        "Reassembled data"
+    }
+    fn name(&self) -> &'static str {
+        "data"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -331,5 +331,5 @@ pub fn dissect(ctx: &mut Ctx, tvb: Tvb) {
         ctx.depth -= 1;
         return;
     }
-    app_udp(ctx, &UdpPayload { src_port: sp, dst_port: dp }, payload);
+    app_udp(ctx, &UdpPayload { stream, src_port: sp, dst_port: dp }, payload);
 }

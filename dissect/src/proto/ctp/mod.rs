@@ -51,3 +51,6 @@ use crate::tree::FieldDef;
 pub fn fields() -> Vec<&'static FieldDef> {
     hf::ALL.to_vec()
 }
+
+/// Statistics CTP adds to `-z`.
+pub static TAPS: &[crate::stats::TapDef] = &[];

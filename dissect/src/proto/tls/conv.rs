@@ -53,12 +53,14 @@ pub struct Negotiated<'a> {
 /// [`StreamFramer`] per direction, like a protocol on TCP.
 pub type AppChooser = fn(&Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>>;
 
-/// The default choice: CTP for ALPN `ctp/1` (and the draft's `ctp/1s`), C5. MTA-TLS, when
-/// `data_multiplexing` was negotiated, plugs in here once its module exists; until then the
-/// stream is shown as `data`.
+/// The default choice: CTP for ALPN `ctp/1` (and the draft's `ctp/1s`), C5; MTA-TLS when both
+/// sides sent `data_multiplexing` (M1).
 pub fn default_app(n: &Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>> {
     if n.alpn.and_then(crate::proto::ctp::alpn_id).is_some() {
         return Some(crate::proto::ctp::new_conversation());
+    }
+    if n.data_multiplexing {
+        return Some(crate::proto::mtatls::new_conversation());
     }
     None
 }

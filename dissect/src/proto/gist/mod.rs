@@ -1,0 +1,41 @@
+//! GIST (RFC 5971) in D-mode and C-mode.
+//!
+//! Registered by name so the engine and `-d` know it; the dissector proper replaces this.
+
+use crate::engine::{Ctx, SctpMessage, SctpProtocol, TcpProtocol, UdpPayload, UdpProtocol};
+use crate::stream::StreamProtocol;
+use crate::tree::Tvb;
+
+/// Per-capture state.
+#[derive(Debug, Default)]
+pub struct GistState;
+
+/// Registration on TCP (see `engine::TCP_PROTOCOLS`).
+pub const TCP: TcpProtocol = TcpProtocol { name: "gist", ports: &[], heuristic: None, new: raw };
+
+fn raw() -> Box<dyn StreamProtocol + Send> {
+    Box::new(crate::stream::RawData)
+}
+
+/// Registration on UDP (see `engine::UDP_PROTOCOLS`).
+pub const UDP: UdpProtocol = UdpProtocol { name: "gist", ports: &[], heuristic: None, dissect: raw_udp };
+
+fn raw_udp(ctx: &mut Ctx, _p: &UdpPayload, tvb: Tvb) {
+    crate::engine::data_layer(ctx, tvb)
+}
+
+/// Registration on SCTP (see `engine::SCTP_PROTOCOLS`).
+pub const SCTP: SctpProtocol =
+    SctpProtocol { name: "gist", ports: &[], ppids: &[], heuristic: None, dissect: raw_sctp };
+
+fn raw_sctp(ctx: &mut Ctx, _m: &SctpMessage, tvb: Tvb) {
+    crate::engine::data_layer(ctx, tvb)
+}
+
+/// Statistics this protocol adds to `-z`.
+pub static TAPS: &[crate::stats::TapDef] = &[];
+
+/// Fields defined here, for the glossary.
+pub fn fields() -> Vec<&'static crate::tree::FieldDef> {
+    Vec::new()
+}
