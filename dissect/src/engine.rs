@@ -90,6 +90,64 @@ pub struct State {
     pub forces: crate::proto::forces::ForcesState,
     pub gist: crate::proto::gist::GistState,
     pub dtls: crate::proto::dtls::DtlsState,
+    /// Facts about earlier frames learned later (a request's response), for a second pass.
+    pub hindsight: Hindsight,
+}
+
+/// Notes kept at most for a second pass; past this, later ones are dropped.
+pub const MAX_HINDSIGHT: usize = 1 << 20;
+
+/// A fact about an earlier frame, learned later in the capture: tshark's `*.response_in`, shown
+/// only in a two-pass run (`-2`), where the first pass collects these and the second adds each as
+/// a generated field at the end of its layer.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// The top-level layer it goes in (`ctp`) and which one of that name in the frame (0 for the
+    /// first): see [`TreeBuilder::layer_count`].
+    pub layer: &'static str,
+    pub occurrence: u32,
+    pub def: &'static FieldDef,
+    pub value: Value,
+}
+
+/// Notes by frame number.
+#[derive(Debug, Default)]
+pub struct Hindsight {
+    notes: HashMap<u64, Vec<Note>>,
+    count: usize,
+}
+
+impl Hindsight {
+    /// Number of notes held.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+    /// The notes for one frame.
+    pub fn for_frame(&self, frame: u64) -> &[Note] {
+        self.notes.get(&frame).map(Vec::as_slice).unwrap_or(&[])
+    }
+    fn add(&mut self, frame: u64, note: Note) {
+        if self.count < MAX_HINDSIGHT {
+            self.count += 1;
+            self.notes.entry(frame).or_default().push(note);
+        }
+    }
+}
+
+/// Record, while dissecting a later frame, a field that belongs to earlier frame `frame`'s
+/// layer `layer` (occurrence `occurrence`); a two-pass run shows it there.
+pub fn note_later(
+    ctx: &mut Ctx,
+    frame: u64,
+    layer: &'static str,
+    occurrence: u32,
+    def: &'static FieldDef,
+    value: Value,
+) {
+    ctx.st.hindsight.add(frame, Note { layer, occurrence, def, value });
 }
 
 /// What a layer knows about the frame and the layers below it.
@@ -168,11 +226,20 @@ pub struct Dissector {
     pub cfg: Config,
     pub st: State,
     first_ts: Option<(i64, u32)>,
+    /// What a first pass learned (empty in a one-pass run).
+    hindsight: Hindsight,
 }
 
 impl Dissector {
     pub fn new(cfg: Config) -> Self {
-        Dissector { cfg, st: State::default(), first_ts: None }
+        Dissector { cfg, st: State::default(), first_ts: None, hindsight: Hindsight::default() }
+    }
+
+    /// After every frame has been through this dissector once: a fresh dissector for the second
+    /// pass of a two-pass run, which adds what the first pass learned about earlier frames.
+    pub fn second_pass(self) -> Dissector {
+        let hindsight = std::mem::take(&mut { self.st }.hindsight);
+        Dissector { cfg: self.cfg, st: State::default(), first_ts: None, hindsight }
     }
 
     /// Dissect one frame. Never panics on any bytes; problems are expert infos in the packet.
@@ -253,7 +320,19 @@ impl Dissector {
             n.generated = true;
             f.children.push(n);
         }
+        apply_hindsight(&mut p, self.hindsight.for_frame(frame.number));
         p
+    }
+}
+
+fn apply_hindsight(p: &mut Packet, notes: &[Note]) {
+    for n in notes {
+        let layer = p.layers.iter_mut().filter(|l| l.def.abbrev == n.layer).nth(n.occurrence as usize);
+        if let Some(l) = layer {
+            let mut node = crate::tree::Node::new(n.def, Span::EMPTY, n.value.clone());
+            node.generated = true;
+            l.children.push(node);
+        }
     }
 }
 

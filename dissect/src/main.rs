@@ -48,6 +48,10 @@ struct Cli {
     /// -T fields option: header=y|n, separator=C, aggregator=C, occurrence=f|l|a|N, quote=d|s|n.
     #[arg(short = 'E', value_name = "OPTION")]
     fields_opts: Vec<String>,
+    /// Two passes: read the file once to learn what later frames say about earlier ones
+    /// (`ctp.response_in`, ...), then dissect and print.
+    #[arg(short = '2')]
+    two_pass: bool,
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
@@ -174,8 +178,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             return Err(Failure::Message(format!("unknown field {f:?} (dissect -G fields lists them all)")));
         }
     }
-    let mut reader = CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")))?;
+    let open = || CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")));
     let mut d = Dissector::new(cfg);
+    if cli.two_pass {
+        if path == "-" {
+            return Err(Failure::Message("-2 reads the file twice: it needs a file, not standard input".into()));
+        }
+        // First pass: state only. Read errors are reported by the second pass.
+        for (n, item) in open()?.enumerate() {
+            if cli.count.is_some_and(|c| n as u64 >= c) {
+                break;
+            }
+            match item {
+                Ok(frame) => drop(d.dissect(frame)),
+                Err(_) => break,
+            }
+        }
+        d = d.second_pass();
+    }
+    let mut reader = open()?;
     let mut json = JsonWriter::new();
     if cli.output == OutputKind::Fields {
         fopts.write_header(&mut out)?;

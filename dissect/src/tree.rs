@@ -556,6 +556,14 @@ impl TreeBuilder {
         self.roots.len() + usize::from(!self.stack.is_empty())
     }
 
+    /// How many top-level layers named `abbrev` this packet has so far, the open one included.
+    /// A protocol that just opened its layer is occurrence `layer_count(abbrev) - 1`: the index
+    /// [`crate::engine::note_later`] wants.
+    pub fn layer_count(&self, abbrev: &str) -> u32 {
+        let open = self.stack.first().is_some_and(|n| n.def.abbrev == abbrev);
+        self.roots.iter().filter(|n| n.def.abbrev == abbrev).count() as u32 + u32::from(open)
+    }
+
     /// The abbreviation of top-level node `i`, open or closed.
     pub fn top_abbrev(&self, i: usize) -> Option<&'static str> {
         if i < self.roots.len() {

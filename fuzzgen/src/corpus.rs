@@ -363,6 +363,7 @@ pub fn generate(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
     let mut out = vec![tcp_basic(seed)?, tcp_reorder(seed)?, tcp_ipv6(seed)?, ipv6_frag(seed)?];
     out.extend(sctp_files(seed)?);
     out.push(mixed_links(seed)?);
+    out.extend(crate::scenarios::corpus_files(seed)?);
     Ok(out)
 }
 

@@ -6,6 +6,7 @@
 //! - [`corpus`]: the seeded corpus the `fuzzgen corpus` command writes.
 //! - [`bench`]: the large interleaved TCP and SCTP capture the `fuzzgen bench` command streams
 //!   out for the throughput benchmark.
+//! - [`scenarios`]: each protocol's corpus captures, built from its `emit`.
 #![forbid(unsafe_code)]
 
 pub mod bench;
@@ -13,5 +14,6 @@ pub mod build;
 pub mod corpus;
 pub mod pcap;
 pub mod rng;
+pub mod scenarios;
 
 pub use pcap::{PcapNgWriter, PcapWriter, Timestamp, WriteError};

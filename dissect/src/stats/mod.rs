@@ -27,6 +27,36 @@ pub struct TapDef {
     pub new: fn(args: &str) -> Result<Box<dyn Tap>, String>,
 }
 
+/// A protocol form of `--follow`: `--follow KEY==VALUE` follows, within each connection
+/// (`conversation` field), every instance of the `layer` protocol whose `key` field has that
+/// value, and prints its `data` field's bytes both ways (`--follow ctp.vs==3`).
+pub struct FollowDef {
+    /// The field the user names: `ctp.vs`.
+    pub key: &'static str,
+    /// The protocol layer that holds it: `ctp`.
+    pub layer: &'static str,
+    /// The payload field within that layer: `ctp.data`.
+    pub data: &'static str,
+    /// The field that tells connections apart: `tcp.stream`.
+    pub conversation: &'static str,
+}
+
+/// Every protocol form of `--follow`.
+pub fn follows() -> Vec<&'static FollowDef> {
+    let mut v: Vec<&'static FollowDef> = Vec::new();
+    for f in [
+        crate::proto::ctp::FOLLOW,
+        crate::proto::mtatls::FOLLOW,
+        crate::proto::simco::FOLLOW,
+        crate::proto::forces::FOLLOW,
+        crate::proto::gist::FOLLOW,
+        crate::proto::dtls::FOLLOW,
+    ] {
+        v.extend(f.iter());
+    }
+    v
+}
+
 /// Every statistic: the general ones and each protocol's.
 pub fn all() -> Vec<&'static TapDef> {
     let mut v: Vec<&'static TapDef> = Vec::new();

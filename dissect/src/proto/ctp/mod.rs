@@ -54,3 +54,6 @@ pub fn fields() -> Vec<&'static FieldDef> {
 
 /// Statistics CTP adds to `-z`.
 pub static TAPS: &[crate::stats::TapDef] = &[];
+
+/// Protocol forms of `--follow` this protocol adds.
+pub static FOLLOW: &[crate::stats::FollowDef] = &[];

@@ -12,6 +12,9 @@ pub fn new_conversation() -> Box<dyn StreamProtocol + Send> {
 /// Statistics this protocol adds to `-z`.
 pub static TAPS: &[crate::stats::TapDef] = &[];
 
+/// Protocol forms of `--follow` this protocol adds.
+pub static FOLLOW: &[crate::stats::FollowDef] = &[];
+
 /// Fields defined here, for the glossary.
 pub fn fields() -> Vec<&'static crate::tree::FieldDef> {
     Vec::new()

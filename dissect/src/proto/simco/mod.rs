@@ -28,6 +28,9 @@ fn raw_sctp(ctx: &mut Ctx, _m: &SctpMessage, tvb: Tvb) {
 /// Statistics this protocol adds to `-z`.
 pub static TAPS: &[crate::stats::TapDef] = &[];
 
+/// Protocol forms of `--follow` this protocol adds.
+pub static FOLLOW: &[crate::stats::FollowDef] = &[];
+
 /// Fields defined here, for the glossary.
 pub fn fields() -> Vec<&'static crate::tree::FieldDef> {
     Vec::new()
