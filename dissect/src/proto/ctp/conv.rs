@@ -152,6 +152,8 @@ pub struct Pair {
 #[derive(Debug, Clone)]
 struct Outstanding {
     frame: u64,
+    /// Index of the command's layer among its frame's `ctp` layers (for `ctp.response_in`).
+    occurrence: u32,
     ts: (i64, u32),
     command: Command,
     dir: u8,
@@ -186,6 +188,8 @@ pub fn new_conversation() -> Box<dyn StreamProtocol + Send> {
 #[derive(Default)]
 struct Analysis {
     acked: Option<Command>,
+    /// The command this ACK answers: its frame and layer occurrence, for `ctp.response_in`.
+    response_in: Option<(u64, u32)>,
     generated: Vec<Node>,
     experts: Vec<(Severity, Group, String, Span)>,
 }
@@ -327,9 +331,14 @@ impl CtpConversation {
                 return;
             }
         };
-        let a = self.analyse(&frame, tvb, dir, ctx.frame_number, ctx.ts);
+        ctx.tb.open_proto(&hf::CTP, tvb.all(), Some(layer_label(&frame)));
+        let occurrence = ctx.tb.layer_count("ctp").saturating_sub(1);
+        let now = ctx.frame_number;
+        let a = self.analyse(&frame, tvb, dir, now, ctx.ts, occurrence);
+        if let Some((command_frame, command_layer)) = a.response_in {
+            crate::engine::note_later(ctx, command_frame, "ctp", command_layer, &hf::RESPONSE_IN, Value::UInt(now));
+        }
         let tb: &mut TreeBuilder = &mut ctx.tb;
-        tb.open_proto(&hf::CTP, tvb.all(), Some(layer_label(&frame)));
         let mal = add_fields(&frame, tvb, tb, a.acked);
         for n in a.generated {
             tb.add_node(n);
@@ -347,7 +356,15 @@ impl CtpConversation {
     }
 
     /// Update the state with one frame and say what it adds to the tree.
-    fn analyse(&mut self, frame: &Frame<'_>, tvb: Tvb<'_>, dir: u8, now: u64, ts: (i64, u32)) -> Analysis {
+    fn analyse(
+        &mut self,
+        frame: &Frame<'_>,
+        tvb: Tvb<'_>,
+        dir: u8,
+        now: u64,
+        ts: (i64, u32),
+        occurrence: u32,
+    ) -> Analysis {
         let mut a = Analysis::default();
         let h = frame.header;
         match self.version {
@@ -372,7 +389,7 @@ impl CtpConversation {
                 if is_ack {
                     self.ack(&mut a, c, h.vs, tvb, dir, now, ts);
                 } else {
-                    self.command(&mut a, c, h.vs, tvb, dir, now, ts);
+                    self.command(&mut a, c, h.vs, tvb, dir, (now, occurrence), ts);
                 }
             }
         }
@@ -440,7 +457,16 @@ impl CtpConversation {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn command(&mut self, a: &mut Analysis, c: &Control<'_>, vs: u16, tvb: Tvb<'_>, dir: u8, now: u64, ts: (i64, u32)) {
+    fn command(
+        &mut self,
+        a: &mut Analysis,
+        c: &Control<'_>,
+        vs: u16,
+        tvb: Tvb<'_>,
+        dir: u8,
+        (now, occurrence): (u64, u32),
+        ts: (i64, u32),
+    ) {
         let role = self.role_of(dir);
         let cmd = c.command;
         let vs_span = tvb.span(3, 5);
@@ -481,6 +507,7 @@ impl CtpConversation {
         }
         q.push_back(Outstanding {
             frame: now,
+            occurrence,
             ts,
             command: cmd,
             dir: dir & 1,
@@ -637,6 +664,7 @@ impl CtpConversation {
         };
         let dt = time_sub(ts, o.ts);
         a.acked = Some(o.command.canonical());
+        a.response_in = Some((o.frame, o.occurrence));
         a.generated(&hf::RESPONSE_TO, Value::UInt(o.frame));
         a.generated(&hf::TIME, Value::Time { secs: dt.0, nanos: dt.1 });
         a.generated(&hf::ACKED_CMD, Value::Str(o.command.text()));

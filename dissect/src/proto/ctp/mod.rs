@@ -19,7 +19,8 @@
 //! [`conv`]; C9 overruns are kept in [`Trailer::Overrun`] and marked malformed.
 //!
 //! `ctp.response_in` (in a command, naming its ACK's frame) needs a second pass over the
-//! capture; the field is defined and [`CtpConversation::pairs`] keeps what that pass needs.
+//! capture: the ACK leaves a note for its command's frame and layer
+//! ([`crate::engine::note_later`]), which `dissect -2` adds to that layer.
 //!
 //! Build and read a frame:
 //! ```

@@ -1369,3 +1369,50 @@ fn the_socket_table_is_bounded() {
     assert_eq!(strs(&ps[n - 1], "ctp.vs.service"), vec!["svc"]);
     assert_eq!(conv.pairs().len(), conv::MAX_SOCKETS + 1);
 }
+
+#[test]
+fn second_pass_names_each_commands_ack_in_response_in() {
+    let t = appendix_conversation();
+    // One pass: no ctp.response_in anywhere.
+    let ps = t.run(Config::default());
+    assert!(ps.iter().all(|p| p.find("ctp.response_in").is_none()));
+    // Two passes: each command frame names its ACK's frame (the pairs of
+    // appendix_conversation_fields_pairing_and_info, seen from the command).
+    let mut d = Dissector::new(Config::default());
+    for f in t.frames.iter().cloned() {
+        d.dissect(f);
+    }
+    let mut d = d.second_pass();
+    let ps: Vec<Packet> = t.frames.iter().cloned().map(|f| d.dissect(f)).collect();
+    for (cmd_frame, ack_frame) in [(4, 5), (6, 7), (8, 9), (10, 11), (14, 15), (16, 17), (18, 19)] {
+        let p = pkt(&ps, cmd_frame);
+        assert_eq!(ctp_values(p, "ctp.response_in"), vec![Value::UInt(ack_frame)], "command in {cmd_frame}");
+        let n = p.find("ctp.response_in").unwrap();
+        assert!(n.generated);
+    }
+    for n in [5, 7, 9, 11, 12, 13, 15, 17, 19] {
+        assert!(pkt(&ps, n).find("ctp.response_in").is_none(), "frame {n}");
+    }
+}
+
+#[test]
+fn second_pass_puts_response_in_in_the_right_layer_of_a_segment() {
+    // Two commands in one segment (the second outstanding, C7), answered in one segment: each
+    // command's layer names the ACK frame, in its own `ctp` layer.
+    let mut t = Tcp::new(40_011, 5_566);
+    let both = [AUTH_UN_PW.to_vec(), ctrl(0, Command::PING, vec![])].concat();
+    let cmds = t.send(true, &both);
+    let acks = t.send(false, &[ack(0, Status::OK), ack(0, Status::OK)].concat());
+    let mut d = Dissector::new(Config::default());
+    for f in t.frames.iter().cloned() {
+        d.dissect(f);
+    }
+    let mut d = d.second_pass();
+    let ps: Vec<Packet> = t.frames.iter().cloned().map(|f| d.dissect(f)).collect();
+    let layers: Vec<&crate::tree::Node> = pkt(&ps, cmds).layers.iter().filter(|l| l.def.abbrev == "ctp").collect();
+    assert_eq!(layers.len(), 2);
+    for l in layers {
+        let r = l.children.iter().filter(|n| n.def.abbrev == "ctp.response_in").map(|n| n.value.clone());
+        assert_eq!(r.collect::<Vec<_>>(), vec![Value::UInt(acks)]);
+    }
+}
