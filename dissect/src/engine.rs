@@ -336,6 +336,77 @@ fn apply_hindsight(p: &mut Packet, notes: &[Note]) {
     }
 }
 
+/// The application protocols a single message can be decoded as, with their transport:
+/// `("ctp", Transport::Tcp)`, `("gist", Transport::Udp)`, ... (TLS and DTLS included).
+pub fn message_protocols() -> Vec<(&'static str, Transport)> {
+    let mut v: Vec<(&'static str, Transport)> = TCP_PROTOCOLS.iter().map(|t| (t.name, Transport::Tcp)).collect();
+    v.extend(UDP_PROTOCOLS.iter().map(|u| (u.name, Transport::Udp)));
+    v.extend(SCTP_PROTOCOLS.iter().map(|u| (u.name, Transport::Sctp)));
+    v
+}
+
+impl Dissector {
+    /// Decode bytes as messages of one application protocol, without capture or lower layers:
+    /// the "paste hex" decoder. A byte-stream protocol frames as many PDUs as the bytes hold
+    /// (a trailing incomplete one is reported); a datagram or SCTP protocol gets them as one
+    /// message. The packet's only buffer is `data`. Err names an unknown protocol.
+    pub fn dissect_message(&mut self, protocol: &str, transport: Transport, data: &[u8]) -> Result<Packet, String> {
+        let data: Arc<[u8]> = Arc::from(data);
+        let mut ctx = Ctx {
+            tb: TreeBuilder::new(),
+            cfg: &self.cfg,
+            st: &mut self.st,
+            frame_number: 1,
+            ts: (0, 0),
+            addrs: Addrs::default(),
+            depth: 0,
+        };
+        let tvb = Tvb::new(&data, 0, 0);
+        let unknown = || {
+            let known: Vec<String> =
+                message_protocols().iter().map(|(n, t)| format!("{n}/{}", format!("{t:?}").to_lowercase())).collect();
+            format!("no protocol {protocol:?} on {transport:?} (known: {})", known.join(", "))
+        };
+        match transport {
+            Transport::Tcp => {
+                let t = TCP_PROTOCOLS.iter().find(|t| t.name == protocol).ok_or_else(unknown)?;
+                let mut proto = (t.new)();
+                let mut framer = StreamFramer::new();
+                let info = PduInfo { stream: 0, dir: 0, src_port: 0, dst_port: 0, stream_offset: 0 };
+                framer.feed(&mut ctx, proto.as_mut(), tvb, &info);
+                if framer.pending() > 0 {
+                    ctx.tb.expert(
+                        crate::tree::Severity::Error,
+                        crate::tree::Group::Malformed,
+                        format!("{}: the last {} bytes are an incomplete message", proto.name(), framer.pending()),
+                        Span::new(0, data.len() - framer.pending().min(data.len()), data.len()),
+                    );
+                }
+            }
+            Transport::Udp => {
+                let u = UDP_PROTOCOLS.iter().find(|u| u.name == protocol).ok_or_else(unknown)?;
+                (u.dissect)(&mut ctx, &UdpPayload { stream: 0, src_port: 0, dst_port: 0 }, tvb);
+            }
+            Transport::Sctp => {
+                let u = SCTP_PROTOCOLS.iter().find(|u| u.name == protocol).ok_or_else(unknown)?;
+                let m = SctpMessage {
+                    assoc: 0,
+                    dir: 0,
+                    src_port: 0,
+                    dst_port: 0,
+                    stream: 0,
+                    ppid: u.ppids.first().copied().unwrap_or(0),
+                    unordered: false,
+                };
+                (u.dissect)(&mut ctx, &m, tvb);
+            }
+        }
+        let Ctx { tb, .. } = ctx;
+        let len = data.len() as u32;
+        Ok(tb.finish(1, (0, 0), (0, 0), len, data))
+    }
+}
+
 /// tshark's `frame.encap_type` (Wireshark's WTAP_ENCAP_* numbers) for a LINKTYPE_*; each
 /// pair was read from tshark 4.0 on a one-frame file of that link type.
 pub fn wtap_encap(linktype: u32) -> Option<i64> {
@@ -671,6 +742,20 @@ mod tests {
         assert!(DecodeAs::parse("tcp.port=8443,ctp").is_err());
         assert!(DecodeAs::parse("tcp.port==x,ctp").is_err());
         assert!(DecodeAs::parse("eth.type==1,ctp").is_err());
+    }
+
+    #[test]
+    fn single_message_decoding() {
+        let mut d = Dissector::new(Config::default());
+        let e = d.dissect_message("nosuch", Transport::Tcp, b"x").unwrap_err();
+        assert!(e.contains("ctp/tcp"), "{e}");
+        // A TLS record header (RFC 5246 §6.2.1: handshake, 1.2, length 2) and two body bytes.
+        let p = d.dissect_message("tls", Transport::Tcp, &[22, 3, 3, 0, 2, 1, 0]).unwrap();
+        assert_eq!(p.layers.first().map(|l| l.def.abbrev), Some("tls"));
+        assert_eq!(p.buffers.len(), 1);
+        // Five bytes of a longer record: reported as incomplete, never a panic.
+        let p = d.dissect_message("tls", Transport::Tcp, &[22, 3, 3, 0, 9]).unwrap();
+        assert!(p.experts.iter().any(|e| e.message.contains("incomplete")), "{:?}", p.experts);
     }
 
     #[test]
