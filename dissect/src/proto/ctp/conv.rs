@@ -199,10 +199,32 @@ impl Analysis {
         self.experts.push((sev, group, msg, span));
     }
     fn generated(&mut self, def: &'static crate::tree::FieldDef, value: Value) {
-        let mut n = Node::new(def, Span::EMPTY, value);
-        n.generated = true;
+        self.generated.push(generated(def, value));
+    }
+    /// A socket this ACK put in state `state` (`open`, `refused`, `closed`): a generated
+    /// `ctp.vs.change` subtree, which `-z ctp,vs` reads.
+    fn change(&mut self, s: &VirtualSocket, state: &str) {
+        let mut n = generated(&hf::VS_CHANGE, Value::None);
+        n.label = Some(format!(
+            "Virtual socket {} {state}: service {:?}, opened by the {}",
+            s.id,
+            s.service,
+            s.opener.name()
+        ));
+        n.children = vec![
+            generated(&hf::VS_SOCKET, Value::UInt(s.id as u64)),
+            generated(&hf::VS_STATE, Value::Str(state.to_string())),
+            generated(&hf::VS_SERVICE, Value::Str(s.service.clone())),
+            generated(&hf::VS_OPENER, Value::Str(s.opener.name().to_string())),
+        ];
         self.generated.push(n);
     }
+}
+
+fn generated(def: &'static crate::tree::FieldDef, value: Value) -> Node {
+    let mut n = Node::new(def, Span::EMPTY, value);
+    n.generated = true;
+    n
 }
 
 fn time_sub(a: (i64, u32), b: (i64, u32)) -> (i64, u32) {
@@ -398,6 +420,7 @@ impl CtpConversation {
 
     fn data(&mut self, a: &mut Analysis, vs: u16, len: usize, tvb: Tvb<'_>, dir: u8) {
         let role = self.role_of(dir);
+        a.generated(&hf::SENDER, Value::Str(role.name().to_string()));
         let span = tvb.span(3, 5);
         let opening = self.outstanding.iter().flatten().find(|o| o.command == Command::OPVS && o.vs == Some(vs));
         let opvs_frame = opening.map(|o| o.frame);
@@ -756,6 +779,7 @@ impl CtpConversation {
                 s.frames = old.frames;
                 s.bytes = old.bytes;
             }
+            a.change(&s, "open");
             self.insert(a, s, span);
         } else if st == Status::VIRTUAL_SOCKET_ALREADY_OPEN.0 as u16 {
             match current {
@@ -774,12 +798,15 @@ impl CtpConversation {
                     s.opener = Role::by_parity(id);
                     s.open_frame = Some(now);
                     s.open_ts = Some(ts);
+                    a.change(&s, "open");
                     self.insert(a, s, span);
                 }
             }
         } else if let Some(s) = self.sockets.get_mut(&id) {
             if s.state == VsState::Opening {
                 s.state = VsState::Refused(st);
+                let s = s.clone();
+                a.change(&s, "refused");
             }
         }
     }
@@ -823,6 +850,8 @@ impl CtpConversation {
                 s.state = VsState::Closed;
                 s.close_frame = Some(now);
                 s.close_ts = Some(ts);
+                let s = s.clone();
+                a.change(&s, "closed");
             }
         }
     }
@@ -851,6 +880,7 @@ impl CtpConversation {
             s.from_sync = true;
             s.open_frame = Some(now);
             s.open_ts = Some(ts);
+            a.change(&s, "open");
             self.insert(a, s, span);
         }
     }

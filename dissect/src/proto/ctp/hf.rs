@@ -57,6 +57,14 @@ pub static VS_OPENED_IN: FieldDef =
 pub static VS_CLOSED_IN: FieldDef =
     FieldDef::new("ctp.vs.closed_in", "Virtual Socket Closed In", FieldType::FrameNum, Base::None)
         .blurb("The frame of the ACK that closed the virtual socket");
+pub static SENDER: FieldDef = FieldDef::new("ctp.sender", "Sender", FieldType::String, Base::None)
+    .blurb("Which endpoint sent this data frame: client or server (§4)");
+pub static VS_CHANGE: FieldDef = FieldDef::new("ctp.vs.change", "Virtual Socket Change", FieldType::None, Base::None)
+    .blurb("A virtual socket this ACK opened, refused or closed (§6.2), for the socket table and -z ctp,vs");
+pub static VS_SOCKET: FieldDef = FieldDef::new("ctp.vs.socket", "Virtual Socket", FieldType::U16, Base::Dec)
+    .blurb("The virtual socket an ACK opened, refused or closed");
+pub static VS_STATE: FieldDef = FieldDef::new("ctp.vs.state", "Virtual Socket State", FieldType::String, Base::None)
+    .blurb("The state the ACK put the virtual socket in: open, refused or closed");
 
 pub static ALL: &[&FieldDef] = &[
     &CTP,
@@ -89,4 +97,8 @@ pub static ALL: &[&FieldDef] = &[
     &VS_OPENER,
     &VS_OPENED_IN,
     &VS_CLOSED_IN,
+    &SENDER,
+    &VS_CHANGE,
+    &VS_SOCKET,
+    &VS_STATE,
 ];

@@ -9,6 +9,7 @@
 //! - [`conv`]: [`CtpConversation`], the per-connection [`StreamProtocol`](crate::stream::StreamProtocol):
 //!   roles, command/ACK pairing with `ctp.response_to` and `ctp.time` (C7), the virtual socket
 //!   table (C8) and the summary column.
+//! - [`stats`]: `-z ctp,vs`, the virtual sockets of each connection, read from the tree.
 //!
 //! The decisions of SPEC-NOTES.md on the draft's gaps: C1 `ACK ` sent, any fourth byte
 //! accepted; C2 a 1-byte status sent, 1 or 2 accepted; C3 `TK` is the token, `TR` in AUTH a
@@ -34,6 +35,7 @@
 pub mod conv;
 mod dissect;
 pub mod hf;
+pub mod stats;
 pub mod wire;
 
 #[cfg(test)]
@@ -54,7 +56,13 @@ pub fn fields() -> Vec<&'static FieldDef> {
 }
 
 /// Statistics CTP adds to `-z`.
-pub static TAPS: &[crate::stats::TapDef] = &[];
+pub static TAPS: &[crate::stats::TapDef] = &[crate::stats::TapDef {
+    name: "ctp,vs",
+    help: "CTP virtual sockets per connection: service, opener, frames and bytes each way, open and close",
+    new: stats::new_vs_tap,
+}];
 
-/// Protocol forms of `--follow` this protocol adds.
-pub static FOLLOW: &[crate::stats::FollowDef] = &[];
+/// Protocol forms of `--follow` this protocol adds: `--follow ctp.vs==N` prints virtual socket
+/// N's data both ways, per connection (each CTP frame is its own top-level `ctp` layer).
+pub static FOLLOW: &[crate::stats::FollowDef] =
+    &[crate::stats::FollowDef { key: "ctp.vs", layer: "ctp", data: "ctp.data", conversation: "tcp.stream" }];

@@ -1416,3 +1416,88 @@ fn second_pass_puts_response_in_in_the_right_layer_of_a_segment() {
         assert_eq!(r.collect::<Vec<_>>(), vec![Value::UInt(acks)]);
     }
 }
+
+fn vs_tap(ps: &[Packet]) -> (String, serde_json::Value) {
+    let mut tap = crate::stats::lookup("ctp,vs").unwrap();
+    for p in ps {
+        tap.packet(p);
+    }
+    let mut out = Vec::new();
+    tap.write_text(&mut out).unwrap();
+    (String::from_utf8(out).unwrap(), tap.to_json())
+}
+
+#[test]
+fn vs_tap_on_the_appendix_conversation() {
+    let ps = appendix_conversation().run(Config::default());
+    let (text, j) = vs_tap(&ps);
+    // Appendix B: the server opens socket 3 for HTTP (OPVS in frame 10, ACK in 11); the GET
+    // (16 bytes) goes server to client, the 19-byte response client to server; the CLVS of
+    // frame 18 is acknowledged in 19. Frames are 1 ms apart from frame 1.
+    let c = &j["ctp_vs"]["connections"][0];
+    assert_eq!(c["tcp.stream"], 0);
+    assert_eq!(c["endpoints"], serde_json::json!(["10.0.0.1:40123", "10.0.0.2:7777"]));
+    let s = &c["virtual_sockets"];
+    assert_eq!(s.as_array().unwrap().len(), 1);
+    assert_eq!(s[0]["vs"], 3);
+    assert_eq!(s[0]["service"], "HTTP");
+    assert_eq!(s[0]["opener"], "server");
+    assert_eq!(s[0]["state"], "closed");
+    assert_eq!(s[0]["client_to_server"], serde_json::json!({"frames": 1, "bytes": 19}));
+    assert_eq!(s[0]["server_to_client"], serde_json::json!({"frames": 1, "bytes": 16}));
+    assert_eq!(s[0]["opened"]["frame"], 11);
+    assert_eq!(s[0]["closed"]["frame"], 19);
+    assert_eq!(s[0]["closed"]["time"], "0.018000000");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn vs_tap_refused_reused_sockets_and_data_before_the_ack() {
+    let mut t = Tcp::new(40_100, 7_100);
+    t.send(true, AUTH_UN_PW); // 4
+    t.send(false, &ack(0, Status::OK)); // 5
+    t.send(true, &opvs(0, 2, b"db")); // 6
+    t.send(true, &data(2, b"early")); // 7: before the ACK
+    t.send(false, &ack(0, Status::OK)); // 8: socket 2 open
+    t.send(false, &data(2, b"rows")); // 9
+    t.send(true, &clvs(0, 2)); // 10
+    t.send(false, &ack(0, Status::OK)); // 11: socket 2 closed
+    t.send(true, &opvs(0, 2, b"cache")); // 12: id 2 again (§6.3)
+    t.send(false, &ack(0, Status::OK)); // 13
+    t.send(true, &data(2, b"get k")); // 14
+    t.send(true, &opvs(0, 4, b"nope")); // 15
+    t.send(false, &ack(0, Status::SERVICE_NOT_SUPPORTED)); // 16: refused
+    let ps = t.run(Config::default());
+    let (text, j) = vs_tap(&ps);
+    let s = j["ctp_vs"]["connections"][0]["virtual_sockets"].as_array().unwrap().clone();
+    let row = |v: &serde_json::Value| {
+        (
+            v["vs"].as_u64().unwrap(),
+            v["service"].as_str().unwrap().to_string(),
+            v["opener"].as_str().unwrap().to_string(),
+            v["state"].as_str().unwrap().to_string(),
+            v["client_to_server"]["bytes"].as_u64().unwrap(),
+            v["server_to_client"]["bytes"].as_u64().unwrap(),
+            v["opened"]["frame"].as_u64(),
+            v["closed"]["frame"].as_u64(),
+        )
+    };
+    let rows: Vec<_> = s.iter().map(row).collect();
+    assert_eq!(
+        rows,
+        vec![
+            (2, "db".into(), "client".into(), "closed".into(), 5, 4, Some(8), Some(11)),
+            (2, "cache".into(), "client".into(), "open".into(), 5, 0, Some(13), None),
+            (4, "nope".into(), "client".into(), "refused".into(), 0, 0, None, Some(16)),
+        ]
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn vs_tap_takes_no_arguments() {
+    assert!(crate::stats::lookup("ctp,vs,x").is_err());
+    let f = crate::stats::follows();
+    let d = f.iter().find(|d| d.key == "ctp.vs").unwrap();
+    assert_eq!((d.layer, d.data, d.conversation), ("ctp", "ctp.data", "tcp.stream"));
+}
