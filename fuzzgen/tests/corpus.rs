@@ -8,7 +8,7 @@ use std::io::Cursor;
 use dissect::capture::CaptureReader;
 use fuzzgen::corpus::{generate, readme};
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 10] = [
     "tcp-basic.pcapng",
     "tcp-reorder.pcapng",
     "tcp-ipv6.pcapng",
@@ -17,6 +17,8 @@ const NAMES: [&str; 8] = [
     "sctp-udp-encap.pcapng",
     "sctp-ipv6.pcapng",
     "mixed-links.pcapng",
+    "ctp-appendix.pcapng",
+    "ctp-segmented.pcapng",
 ];
 
 #[test]
