@@ -47,6 +47,9 @@ pub struct Negotiated<'a> {
     pub alpn: Option<&'a [u8]>,
     /// Both sides sent MTA-TLS `data_multiplexing` (draft-badra-tls-multiplexing-01 §2.1).
     pub data_multiplexing: bool,
+    /// The protocol a negotiation seen earlier announced for this connection: `gist` when a GIST
+    /// Response's Stack-Configuration-Data offered TLS on its port (SPEC-NOTES G3).
+    pub announced: Option<&'static str>,
 }
 
 /// Chooses the protocol of the decrypted application stream: it gets its own
@@ -54,13 +57,17 @@ pub struct Negotiated<'a> {
 pub type AppChooser = fn(&Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>>;
 
 /// The default choice: CTP for ALPN `ctp/1` (and the draft's `ctp/1s`), C5; MTA-TLS when both
-/// sides sent `data_multiplexing` (M1).
+/// sides sent `data_multiplexing` (M1); GIST when the connection was announced for GIST over TLS
+/// (G3).
 pub fn default_app(n: &Negotiated<'_>) -> Option<Box<dyn StreamProtocol + Send>> {
     if n.alpn.and_then(crate::proto::ctp::alpn_id).is_some() {
         return Some(crate::proto::ctp::new_conversation());
     }
     if n.data_multiplexing {
         return Some(crate::proto::mtatls::new_conversation());
+    }
+    if n.announced == Some("gist") {
+        return Some(crate::proto::gist::new_tls_conversation());
     }
     None
 }
@@ -550,7 +557,7 @@ impl TlsConversation {
                 ctx.tb.add(&hf::APP_DATA, shown.all(), Value::Bytes(shown.data.to_vec()));
                 sum.info.push("Application Data".into());
                 if cipher.is_some() {
-                    self.choose_app();
+                    self.choose_app(ctx, info);
                     let proto = self.app.as_ref().map_or("Application Data", |p| p.name());
                     sum.desc = format!("Application Data Protocol: {proto}");
                     ctx.tb.add_generated(&hf::APP_DATA_PROTO, Span::EMPTY, Value::Str(proto.into()));
@@ -593,7 +600,7 @@ impl TlsConversation {
         }
     }
 
-    fn choose_app(&mut self) {
+    fn choose_app(&mut self, ctx: &Ctx, info: &PduInfo) {
         if self.app_chosen {
             return;
         }
@@ -603,6 +610,7 @@ impl TlsConversation {
             suite: self.session.suite.unwrap_or_default(),
             alpn: self.session.alpn.as_deref(),
             data_multiplexing: self.session.mux,
+            announced: crate::proto::gist::announced_over_tls(ctx, info).then_some("gist"),
         };
         self.app = (self.chooser)(&n);
     }

@@ -709,7 +709,8 @@ fn ctp_over_tls_by_alpn() {
         version: ProtocolVersion::TLS1_3,
         suite: CipherSuite(0x1301),
         alpn: Some(b"http/1.1"),
-        data_multiplexing: false
+        data_multiplexing: false,
+        announced: None
     })
     .is_none());
 }
