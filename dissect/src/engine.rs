@@ -506,6 +506,7 @@ pub static TCP_PROTOCOLS: &[TcpProtocol] = &[
     },
     crate::proto::simco::TCP,
     crate::proto::gist::TCP,
+    crate::proto::mtatls::TCP,
 ];
 
 /// A protocol carried in UDP datagrams.

@@ -128,9 +128,20 @@ fn config(cli: &Cli) -> Result<Config, Failure> {
             "tls.keylog_file" | "dtls.keylog_file" => cfg.keylog = Some(v.into()),
             "checksums" => cfg.check_checksums = !matches!(v, "false" | "FALSE" | "0" | "n" | "no"),
             "tcp.desegment_tcp_streams" => cfg.tcp_reassemble = !matches!(v, "false" | "FALSE" | "0"),
+            // SPEC-NOTES M1: the `data_multiplexing` extension type, decimal or 0x-prefixed hex.
+            "mtatls.extension_type" => {
+                let n = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+                    Some(h) => u16::from_str_radix(h, 16),
+                    None => v.parse::<u16>(),
+                };
+                cfg.mtatls_ext_type = n.map_err(|_| {
+                    Failure::Message(format!("preference {p:?}: extension type must be a number from 0 to 65535"))
+                })?;
+            }
             _ => {
                 return Err(Failure::Message(format!(
-                    "unknown preference {k:?} (known: tls.keylog_file, checksums, tcp.desegment_tcp_streams)"
+                    "unknown preference {k:?} (known: tls.keylog_file, checksums, tcp.desegment_tcp_streams, \
+                     mtatls.extension_type)"
                 )))
             }
         }
