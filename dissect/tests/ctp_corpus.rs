@@ -166,3 +166,71 @@ fn ctp_frames_are_the_streams_tshark_reassembles() {
         assert_eq!(ours[1], theirs[1], "{name}: server to client");
     }
 }
+
+/// Our CTP bytes per TCP connection and direction (`[client to server, server to client]`),
+/// decrypted with the key log; the client is the endpoint that sent the SYN.
+fn ctp_streams(path: &str, keys: &str) -> Vec<[Vec<u8>; 2]> {
+    let mut d = Dissector::new(Config { keylog: Some(keys.into()), ..Config::default() });
+    let mut out: Vec<[Vec<u8>; 2]> = Vec::new();
+    let mut clients = Vec::new();
+    for f in CaptureReader::open(path).unwrap() {
+        let p = d.dissect(f.unwrap());
+        let Some(dissect::tree::Value::UInt(s)) = p.find("tcp.stream").map(|n| n.value.clone()) else { continue };
+        let s = s as usize;
+        let src = p.find("ip.src").map(|n| n.value.clone());
+        while out.len() <= s {
+            out.push([Vec::new(), Vec::new()]);
+            clients.push(None);
+        }
+        let client = clients[s].get_or_insert_with(|| src.clone());
+        let dir = usize::from(*client != src);
+        for l in p.layers.iter().filter(|l| l.def.abbrev == "ctp") {
+            out[s][dir].extend_from_slice(p.bytes(l.span));
+        }
+    }
+    out
+}
+
+#[test]
+fn recorded_ctp_over_tls_decrypts_like_tshark() {
+    let (path, keys) = (corpus("ctp-tls.pcapng"), corpus("ctp-tls.keys"));
+    // The command shows the CTP frames (ALPN ctp/1, C5) once given the key log, and none without.
+    let (code, out, err) = dissect(&["--keylog", &keys, "-r", &path]);
+    assert_eq!(code, 0, "{err}");
+    let ctp: Vec<&str> = out.lines().filter(|l| l.contains(" CTP ")).collect();
+    assert_eq!(ctp.len(), 22, "11 frames with CTP per connection:\n{out}");
+    for want in ["AUTH user=", "ACK status=OK, SVLT", "OPVS vs=3 service=HTTP", "DATA vs=3 len=666", "CLVS vs=3"] {
+        assert_eq!(ctp.iter().filter(|l| l.contains(want)).count(), 2, "{want}:\n{out}");
+    }
+    let (_, plain, _) = dissect(&["-r", &path]);
+    assert!(!plain.contains(" CTP "), "{plain}");
+    // tshark decrypts the same application bytes with the same key log.
+    let ours = ctp_streams(&path, &keys);
+    assert_eq!(ours.len(), 2);
+    for (s, dirs) in ours.iter().enumerate() {
+        assert!(dirs[0].len() > 100 && dirs[1].len() > 100, "stream {s}");
+        let Some(out) = tshark(&[
+            "-r",
+            &path,
+            "-o",
+            &format!("tls.keylog_file:{keys}"),
+            "-q",
+            "-z",
+            &format!("follow,tls,raw,{s}"),
+        ]) else {
+            return;
+        };
+        // tshark names as node 0 the endpoint whose decrypted data it saw first.
+        let node0_client = out.lines().find(|l| l.starts_with("Node 0:")).is_some_and(|l| l.contains("192.0.2."));
+        let mut theirs = [Vec::new(), Vec::new()];
+        for line in out.lines().skip_while(|l| !l.starts_with("Node 1:")).skip(1) {
+            if line.starts_with('=') {
+                break;
+            }
+            let node1 = line.starts_with('\t');
+            theirs[usize::from(node1 == node0_client)].extend(unhex(line.trim()));
+        }
+        assert_eq!(dirs[0], theirs[0], "stream {s}: client to server");
+        assert_eq!(dirs[1], theirs[1], "stream {s}: server to client");
+    }
+}

@@ -382,6 +382,7 @@ pub fn readme(seed: u64, files: &[CorpusFile]) -> String {
     for f in files {
         s.push_str(&format!("| `{}` | {} | {} |\n", f.name, f.frames, f.description));
     }
+    s.push_str(&crate::record::readme_section());
     s
 }
 

@@ -7,12 +7,14 @@
 //! - [`bench`]: the large interleaved TCP and SCTP capture the `fuzzgen bench` command streams
 //!   out for the throughput benchmark.
 //! - [`scenarios`]: each protocol's corpus captures, built from its `emit`.
+//! - [`record`]: corpus captures of real TLS sessions with their key logs (`fuzzgen record`).
 #![forbid(unsafe_code)]
 
 pub mod bench;
 pub mod build;
 pub mod corpus;
 pub mod pcap;
+pub mod record;
 pub mod rng;
 pub mod scenarios;
 

@@ -37,6 +37,18 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Record real TLS sessions (OpenSSL, in memory) into capture files with their key logs.
+    ///
+    /// Files: ctp-tls.pcapng and ctp-tls.keys. TLS randomness makes each recording different,
+    /// so these are not part of `fuzzgen corpus`; the seed only places addresses and times.
+    Record {
+        /// Directory to write into (created if missing; files of the same name are replaced).
+        #[arg(long, default_value = "corpus")]
+        out: PathBuf,
+        /// Seed for addresses, ports and timestamps.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write one large pcapng capture for the throughput benchmark.
     ///
     /// Many concurrent TCP conversations and SCTP associations (IPv4 and some IPv6, SCTP partly
@@ -74,6 +86,23 @@ fn main() -> ExitCode {
             Ok(files) => {
                 for f in &files {
                     println!("{}: {} frames, {} bytes", out.join(f.name).display(), f.frames, f.bytes.len());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("fuzzgen: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Cmd::Record { out, seed } => match fuzzgen::record::write_recorded(&out, seed) {
+            Ok(files) => {
+                for f in &files {
+                    println!(
+                        "{}: {} frames, key log {}",
+                        out.join(f.name).display(),
+                        f.frames,
+                        out.join(f.keys).display()
+                    );
                 }
                 ExitCode::SUCCESS
             }

@@ -8,6 +8,8 @@
 //!   with an optional Router Alert (IPv4 option 148, RFC 2113; IPv6 hop-by-hop option 5,
 //!   RFC 2711) and optional fragmentation into N fragments (RFC 791 §2.3 and §3.2; RFC 8200 §4.5).
 //! - [`tcp`], [`udp`] and [`sctp`] build transport segments and whole conversations.
+//! - [`tls`] records real TLS sessions (OpenSSL, in memory) with their key logs: the one
+//!   builder whose output is not reproducible.
 //!
 //! Headers and checksums come from `etherparse`. Nothing reads a clock or a global generator:
 //! the same inputs give the same bytes.
@@ -24,6 +26,7 @@ use crate::pcap::Timestamp;
 
 pub mod sctp;
 pub mod tcp;
+pub mod tls;
 pub mod udp;
 
 pub use tcp::Dir;

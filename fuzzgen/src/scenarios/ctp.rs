@@ -176,3 +176,76 @@ pub fn segmented(seed: u64) -> Result<CorpusFile, CorpusError> {
 pub fn corpus_files(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
     Ok(vec![appendix(seed)?, segmented(seed)?])
 }
+
+/// The server port of the recorded CTP-over-TLS connections (HTTPS's, RFC 9110 §4.2.2, where
+/// the dissector and tshark both look for TLS; ALPN `ctp/1` then names CTP, C5).
+pub const CTP_TLS_PORT: u16 = 443;
+
+/// Record one CTP-over-TLS connection: the Appendix A and B flows as TLS application data,
+/// with the ACK SV:HTTP and the server's SVLT in one record and the HTTP response frame split
+/// across two records.
+fn record_tls_connection(
+    rng: &mut Prng,
+    opts: &crate::build::tls::TlsOptions,
+    host: u8,
+    start: Option<Timestamp>,
+) -> Result<(Vec<crate::build::Frame>, String), CorpusError> {
+    use crate::build::tls::{connection_frames, TlsRecorder};
+    let frames = appendix_frames(rng);
+    let mut r = TlsRecorder::new(opts).map_err(crate::build::BuildError::from)?;
+    r.settle().map_err(crate::build::BuildError::from)?;
+    let mut i = 0;
+    while let Some((dir, f)) = frames.get(i) {
+        let tls = |e| CorpusError::Build(crate::build::BuildError::from(e));
+        match i {
+            // ACK SV:HTTP and the server's SVLT in one write: one record, two CTP frames.
+            3 => {
+                let next = frames.get(4).map(|(_, b)| b.as_slice()).unwrap_or_default();
+                r.write(*dir, &[f.as_slice(), next].concat()).map_err(tls)?;
+                i += 2;
+                continue;
+            }
+            // The response frame in two writes: one CTP frame across two records.
+            9 => {
+                let (a, b) = f.split_at(f.len() / 3);
+                r.write(*dir, a).map_err(tls)?;
+                r.write(*dir, b).map_err(tls)?;
+            }
+            _ => {
+                r.write(*dir, f).map_err(tls)?;
+            }
+        }
+        i += 1;
+    }
+    let rec = r.finish().map_err(crate::build::BuildError::from)?;
+    if rec.alpn.as_deref() != opts.alpn.first().map(Vec::as_slice) {
+        return Err(crate::build::BuildError::Invalid(format!("ALPN {:?} not negotiated", opts.alpn)).into());
+    }
+    let mut t = conversation(rng, 1460, host)?;
+    t.server.port = CTP_TLS_PORT;
+    if let Some(at) = start {
+        *t.clock() = Clock::new(at, 1_000_000);
+    }
+    let frames = connection_frames(&rec, t)?;
+    Ok((frames, rec.keylog))
+}
+
+/// `ctp-tls.pcapng` and its key log: CTP over TLS 1.2 (ECDHE-RSA-AES128-GCM-SHA256) and over
+/// TLS 1.3 (TLS_AES_256_GCM_SHA384), ALPN `ctp/1`, recorded from real OpenSSL sessions.
+pub fn tls_recording(seed: u64) -> Result<crate::record::RecordedFile, CorpusError> {
+    use crate::build::tls::{TlsOptions, TlsVersion};
+    let mut rng = Prng::derive(seed, "ctp-tls");
+    let base =
+        TlsOptions { alpn: vec![b"ctp/1".to_vec()], server_name: Some("ctp.example".into()), ..TlsOptions::default() };
+    let tls12 =
+        TlsOptions { version: TlsVersion::Tls12, cipher: Some("ECDHE-RSA-AES128-GCM-SHA256".into()), ..base.clone() };
+    let tls13 = TlsOptions { version: TlsVersion::Tls13, cipher: Some("TLS_AES_256_GCM_SHA384".into()), ..base };
+    let (mut frames, mut keylog) = record_tls_connection(&mut rng, &tls12, 72, None)?;
+    // The second connection starts a second after the first ends.
+    let next = frames.last().map(|f| f.ts.add_nanos(1_000_000_000));
+    let (f13, k13) = record_tls_connection(&mut rng, &tls13, 73, next)?;
+    frames.extend(f13);
+    keylog.push_str(&k13);
+    let (bytes, n) = single_interface(Link::Ethernet, TSRESOL_USEC, frames)?;
+    Ok(crate::record::RecordedFile { name: "ctp-tls.pcapng", keys: "ctp-tls.keys", frames: n, bytes, keylog })
+}
