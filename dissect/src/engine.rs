@@ -242,6 +242,12 @@ impl Dissector {
         Dissector { cfg: self.cfg, st: State::default(), first_ts: None, hindsight }
     }
 
+    /// Measure `frame.time_relative` from `ts` rather than from the first frame this dissector
+    /// sees (a `-2 -R` run, whose second pass skips the frames the read filter dropped).
+    pub fn set_time_reference(&mut self, ts: (i64, u32)) {
+        self.first_ts = Some(ts);
+    }
+
     /// Dissect one frame. Never panics on any bytes; problems are expert infos in the packet.
     pub fn dissect(&mut self, frame: Frame) -> Packet {
         let ts = (frame.ts_sec, frame.ts_nsec);

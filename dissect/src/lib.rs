@@ -9,6 +9,7 @@
 pub mod capture;
 pub mod engine;
 pub mod fields;
+pub mod filter;
 pub mod net;
 pub mod output;
 pub mod proto;
