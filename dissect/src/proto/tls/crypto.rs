@@ -4,7 +4,8 @@
 //! - TLS 1.0/1.1: the MD5/SHA-1 PRF (RFC 2246 §5), AES-CBC with HMAC-SHA-1, TLS 1.0's IV
 //!   chained from the previous record (RFC 2246 §6.2.3.2), TLS 1.1's explicit IV.
 //! - TLS 1.2: the PRF (RFC 5246 §5) with SHA-256 or SHA-384, the key block (§6.3), and
-//!   AES-GCM (RFC 5288 §3), ChaCha20-Poly1305 (RFC 7905 §2), AES-CBC with HMAC
+//!   AES-GCM (RFC 5288 §3), AES-CCM and CCM-8 (RFC 6655 §3), ChaCha20-Poly1305 (RFC 7905 §2),
+//!   AES-CBC with HMAC
 //!   (MAC-then-encrypt, RFC 5246 §6.2.3.2; encrypt-then-MAC, RFC 7366 §3).
 //! - TLS 1.3: HKDF-Expand-Label (RFC 8446 §7.1), traffic keys (§7.3), the per-record nonce
 //!   (§5.3), AEAD open with the record header as additional data and the inner content type
@@ -14,6 +15,8 @@ use aes::{Aes128, Aes256};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use cbc::cipher::{block_padding::NoPadding, BlockDecryptMut, KeyIvInit};
+use ccm::consts::{U12, U16, U8};
+use ccm::Ccm;
 use chacha20poly1305::ChaCha20Poly1305;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -117,26 +120,53 @@ pub enum BulkCipher {
     ChaCha20Poly1305,
     Aes128Cbc,
     Aes256Cbc,
+    /// AES-CCM with a 16-byte tag (RFC 6655 §3).
+    Aes128Ccm,
+    Aes256Ccm,
+    /// AES-CCM with an 8-byte tag (RFC 6655 §3, `_CCM_8` suites).
+    Aes128Ccm8,
+    Aes256Ccm8,
 }
 
 impl BulkCipher {
     pub fn key_len(self) -> usize {
         match self {
-            BulkCipher::Aes128Gcm | BulkCipher::Aes128Cbc => 16,
-            BulkCipher::Aes256Gcm | BulkCipher::Aes256Cbc | BulkCipher::ChaCha20Poly1305 => 32,
+            BulkCipher::Aes128Gcm | BulkCipher::Aes128Cbc | BulkCipher::Aes128Ccm | BulkCipher::Aes128Ccm8 => 16,
+            BulkCipher::Aes256Gcm
+            | BulkCipher::Aes256Cbc
+            | BulkCipher::ChaCha20Poly1305
+            | BulkCipher::Aes256Ccm
+            | BulkCipher::Aes256Ccm8 => 32,
         }
     }
-    /// Bytes of the implicit IV from the key block (RFC 5288 §3: 4 for GCM; RFC 7905: 12 for
+    /// Bytes of the implicit IV from the key block (RFC 5288 §3, RFC 6655 §3: 4 for GCM and CCM; RFC 7905: 12 for
     /// ChaCha20-Poly1305; RFC 5246 §6.3: 16 for CBC, unused since TLS 1.1 sends the IV).
     fn fixed_iv_len(self) -> usize {
         match self {
-            BulkCipher::Aes128Gcm | BulkCipher::Aes256Gcm => 4,
+            BulkCipher::Aes128Gcm
+            | BulkCipher::Aes256Gcm
+            | BulkCipher::Aes128Ccm
+            | BulkCipher::Aes256Ccm
+            | BulkCipher::Aes128Ccm8
+            | BulkCipher::Aes256Ccm8 => 4,
             BulkCipher::ChaCha20Poly1305 => 12,
             BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => 16,
         }
     }
     pub fn is_aead(self) -> bool {
         !matches!(self, BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc)
+    }
+    /// Bytes of the AEAD tag (8 for CCM-8, 16 otherwise).
+    pub fn tag_len(self) -> usize {
+        match self {
+            BulkCipher::Aes128Ccm8 | BulkCipher::Aes256Ccm8 => 8,
+            _ => TAG_LEN,
+        }
+    }
+    /// Whether records carry an 8-byte explicit nonce (GCM and CCM in TLS 1.2, RFC 5288 §3,
+    /// RFC 6655 §3).
+    fn explicit_nonce(self) -> bool {
+        !matches!(self, BulkCipher::ChaCha20Poly1305 | BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc)
     }
 }
 
@@ -151,10 +181,24 @@ pub struct SuiteCrypto {
 }
 
 /// The protection of a suite, read from its IANA name; `None` for suites this module does not
-/// decrypt (CCM, 3DES, RC4, NULL, export, Camellia, ...).
+/// decrypt (3DES, RC4, NULL, export, Camellia, ...). CCM suites of TLS 1.2 name no hash: their
+/// PRF is SHA-256 (RFC 6655 §3, RFC 7251 §2).
 pub fn suite_crypto(suite: CipherSuite) -> Option<SuiteCrypto> {
     let name = suite.name()?;
     let (_, tail) = name.split_once("_WITH_").unwrap_or(("", name.strip_prefix("TLS_")?));
+    let ccm = [
+        ("AES_128_CCM_8", BulkCipher::Aes128Ccm8),
+        ("AES_256_CCM_8", BulkCipher::Aes256Ccm8),
+        ("AES_128_CCM", BulkCipher::Aes128Ccm),
+        ("AES_256_CCM", BulkCipher::Aes256Ccm),
+    ];
+    for (p, cipher) in ccm {
+        match tail.strip_prefix(p) {
+            Some("") | Some("_SHA256") => return Some(SuiteCrypto { cipher, mac: None, prf: HashAlg::Sha256 }),
+            Some("_SHA384") => return Some(SuiteCrypto { cipher, mac: None, prf: HashAlg::Sha384 }),
+            _ => {}
+        }
+    }
     let (cipher, mac_part) = if let Some(m) = tail.strip_prefix("AES_128_GCM_") {
         (BulkCipher::Aes128Gcm, m)
     } else if let Some(m) = tail.strip_prefix("AES_256_GCM_") {
@@ -360,6 +404,13 @@ impl RecordCipher {
         self.seq
     }
 
+    /// Set the sequence number of the next record: DTLS records carry theirs, epoch and
+    /// sequence number together being the 64-bit number of the MAC and AEAD additional data
+    /// (RFC 6347 §4.1.2.1).
+    pub fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+
     pub fn is_tls13(&self) -> bool {
         self.tls13.is_some()
     }
@@ -378,16 +429,18 @@ impl RecordCipher {
             return self.open13(seq, ct, version, fragment);
         }
         match self.cipher {
-            BulkCipher::Aes128Gcm | BulkCipher::Aes256Gcm => {
-                // RFC 5288 §3: nonce = salt (4) || explicit nonce (8) sent in the record.
-                if fragment.len() < GCM_EXPLICIT_NONCE + TAG_LEN {
+            c if c.explicit_nonce() => {
+                // RFC 5288 §3, RFC 6655 §3: nonce = salt (4) || explicit nonce (8) sent in the
+                // record.
+                let tag = c.tag_len();
+                if fragment.len() < GCM_EXPLICIT_NONCE + tag {
                     return Err(DecryptError::TooShort(fragment.len()));
                 }
                 let (explicit, body) = fragment.split_at(GCM_EXPLICIT_NONCE);
                 let mut nonce = [0u8; 12];
                 nonce[..4].copy_from_slice(self.iv.get(..4).unwrap_or(&[0; 4]));
                 nonce[4..].copy_from_slice(explicit);
-                let aad = aad12(seq, ct, version, body.len() - TAG_LEN);
+                let aad = aad12(seq, ct, version, body.len() - tag);
                 let data = self.aead_open(&nonce, &aad, body)?;
                 Ok(Plaintext { data, content_type: ct, padding: 0 })
             }
@@ -400,7 +453,7 @@ impl RecordCipher {
                 let data = self.aead_open(&nonce, &aad, fragment)?;
                 Ok(Plaintext { data, content_type: ct, padding: 0 })
             }
-            BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => self.open_cbc(seq, ct, version, fragment),
+            _ => self.open_cbc(seq, ct, version, fragment),
         }
     }
 
@@ -426,6 +479,18 @@ impl RecordCipher {
             BulkCipher::ChaCha20Poly1305 => {
                 ChaCha20Poly1305::new_from_slice(&self.key).map(|c| c.decrypt(nonce, payload))
             }
+            BulkCipher::Aes128Ccm => {
+                Ccm::<Aes128, U16, U12>::new_from_slice(&self.key).map(|c| c.decrypt(nonce, payload))
+            }
+            BulkCipher::Aes256Ccm => {
+                Ccm::<Aes256, U16, U12>::new_from_slice(&self.key).map(|c| c.decrypt(nonce, payload))
+            }
+            BulkCipher::Aes128Ccm8 => {
+                Ccm::<Aes128, U8, U12>::new_from_slice(&self.key).map(|c| c.decrypt(nonce, payload))
+            }
+            BulkCipher::Aes256Ccm8 => {
+                Ccm::<Aes256, U8, U12>::new_from_slice(&self.key).map(|c| c.decrypt(nonce, payload))
+            }
             BulkCipher::Aes128Cbc | BulkCipher::Aes256Cbc => return Err(DecryptError::BadTag),
         };
         match r {
@@ -443,7 +508,7 @@ impl RecordCipher {
         version: ProtocolVersion,
         fragment: &[u8],
     ) -> Result<Plaintext, DecryptError> {
-        if fragment.len() < TAG_LEN + 1 {
+        if fragment.len() < self.cipher.tag_len() + 1 {
             return Err(DecryptError::TooShort(fragment.len()));
         }
         let len = u16::try_from(fragment.len()).map_err(|_| DecryptError::TooLong)?;
@@ -590,7 +655,9 @@ mod tests {
             Some(SuiteCrypto { cipher: BulkCipher::ChaCha20Poly1305, mac: None, prf: HashAlg::Sha256 })
         );
         assert_eq!(s(0x000a), None); // 3DES
-        assert_eq!(s(0xc0ac), None); // CCM
+        assert_eq!(s(0xc0ac), Some(SuiteCrypto { cipher: BulkCipher::Aes128Ccm, mac: None, prf: HashAlg::Sha256 }));
+        assert_eq!(s(0xc0ff), Some(SuiteCrypto { cipher: BulkCipher::Aes128Ccm8, mac: None, prf: HashAlg::Sha256 }));
+        assert_eq!(s(0x1305), Some(SuiteCrypto { cipher: BulkCipher::Aes128Ccm8, mac: None, prf: HashAlg::Sha256 }));
     }
 
     #[test]

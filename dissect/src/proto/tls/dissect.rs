@@ -113,6 +113,25 @@ fn tb_close(tb: &mut TreeBuilder, depth: usize) {
     tb.close_to(depth);
 }
 
+/// The body of a handshake message whose header was read elsewhere (DTLS, RFC 6347 §4.2.2):
+/// `tvb` is exactly the body of a message of type `ty`. `cookie` gives the fields of the
+/// ClientHello cookie DTLS adds after the session id (RFC 6347 §4.2.1): its length, its bytes.
+pub(crate) fn handshake_body(
+    tb: &mut TreeBuilder,
+    tvb: Tvb<'_>,
+    ty: HandshakeType,
+    opts: &ParseOptions,
+    kex: KeyExchange,
+    cookie: Option<(&'static FieldDef, &'static FieldDef)>,
+) {
+    let depth = tb.depth();
+    let mut w = W { tb, tvb, r: Reader::new(tvb.data) };
+    if let Err(e) = body_fields(&mut w, ty, tvb.len(), opts, kex, cookie) {
+        report(w.tb, tvb, "handshake message", &e);
+    }
+    tb_close(w.tb, depth);
+}
+
 fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) -> Result<(), ParseError> {
     let ty = HandshakeType(w.uint(&hf::HS_TYPE, 1, "handshake type")? as u8);
     let len = w.uint(&hf::HS_LENGTH, 3, "handshake length")? as usize;
@@ -125,6 +144,19 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
             available: w.tvb.len().saturating_sub(4),
         });
     }
+    body_fields(w, ty, len, opts, kex, None)
+}
+
+/// The fields of a handshake body of `len` bytes starting at the reader's position.
+fn body_fields(
+    w: &mut W<'_, '_>,
+    ty: HandshakeType,
+    len: usize,
+    opts: &ParseOptions,
+    kex: KeyExchange,
+    cookie: Option<(&'static FieldDef, &'static FieldDef)>,
+) -> Result<(), ParseError> {
+    let body_end = w.r.pos() + len;
     let tls13 = opts.version == ProtocolVersion::TLS1_3;
     match ty {
         HandshakeType::CLIENT_HELLO | HandshakeType::SERVER_HELLO => {
@@ -145,6 +177,9 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
                 w.tb.add_node(n);
             }
             w.vec(&hf::SESSION_ID_LENGTH, &hf::SESSION_ID, 1, "session id")?;
+            if let (true, Some((len_def, def))) = (client, cookie) {
+                w.vec(len_def, def, 1, "cookie")?;
+            }
             if client {
                 let at = w.r.pos();
                 let n = w.uint(&hf::CIPHER_SUITES_LENGTH, 2, "cipher suites length")? as usize;
@@ -232,8 +267,8 @@ fn handshake_fields(w: &mut W<'_, '_>, opts: &ParseOptions, kex: KeyExchange) ->
             w.tb.close();
         }
         HandshakeType::SERVER_KEY_EXCHANGE => {
+            let base = w.r.pos();
             let body = w.r.take(len, "server key exchange")?;
-            let base = 4;
             let mut sub = W { tb: &mut *w.tb, tvb: w.tvb.sub(base, base + len), r: Reader::new(body) };
             let r = match kex {
                 KeyExchange::Ecdhe => server_ecdhe(&mut sub, opts),

@@ -16,7 +16,7 @@
 //!   ChaCha20-Poly1305 (RustCrypto, pure Rust).
 //! - [`keylog`]: the NSS key log.
 //!
-//! Not decrypted: SSL 3.0, RSA key exchange from a private key (only key logs are read), CCM,
+//! Not decrypted: SSL 3.0, RSA key exchange from a private key (only key logs are read),
 //! 3DES, RC4, Camellia and other suites outside [`crypto::suite_crypto`] (a note says so).
 //!
 //! Build a record with a ClientHello and read it back:
