@@ -10,7 +10,7 @@ use super::hf;
 use super::reasm::Reassembler;
 use super::wire::{
     parse_handshake_body_dtls, parse_handshake_fragment, parse_record, parse_unified, short_name, tls_equivalent,
-    DtlsHandshake, Record, UnifiedRecord, DTLS1_2, HANDSHAKE_HEADER_LEN, HELLO_VERIFY_REQUEST, MAX_FRAGMENT,
+    DtlsHandshake, Record, UnifiedRecord, DTLS1_2, DTLS1_3, HANDSHAKE_HEADER_LEN, HELLO_VERIFY_REQUEST, MAX_FRAGMENT,
     RECORD_HEADER_LEN,
 };
 use crate::engine::Ctx;
@@ -139,7 +139,15 @@ pub fn dissect(ctx: &mut Ctx, key: ConvKey, from: Endpoint, tvb: Tvb<'_>, one_re
             Ok((rec, _)) => {
                 let used = RECORD_HEADER_LEN + rec.fragment.len();
                 let d = conv.dir_of(from, &rec);
+                let before = conv.session.version;
                 conv.record(ctx, &rec, rest.sub(0, used), d, &mut infos, &mut apps);
+                // DTLS 1.3 chosen: its protected records have unified headers (RFC 9147 §4),
+                // which no heuristic can tell from other bytes; expect them on this UDP port.
+                if conv.session.version == Some(DTLS1_3) && before != Some(DTLS1_3) && d == 1 {
+                    if let (ConvKey::Udp(_), Some(a)) = (key, from.0) {
+                        crate::engine::expect(ctx, crate::engine::Transport::Udp, a, from.1, "dtls");
+                    }
+                }
                 off += used;
             }
             Err(e) => {
@@ -161,9 +169,14 @@ pub fn dissect(ctx: &mut Ctx, key: ConvKey, from: Endpoint, tvb: Tvb<'_>, one_re
     ctx.tb.close_to(0);
     for a in apps {
         let t = Tvb::new(&a.buf, a.id, 0);
-        // Decrypted application bytes are shown as data, as tshark does when no port rule
-        // names their protocol.
-        crate::engine::data_layer(ctx, t);
+        // GIST C-mode over DTLS (RFC 5971 §5.7, SPEC-NOTES G2): one message per record,
+        // recognised by its strict header check; other bytes are shown as data, as tshark does
+        // when no port rule names their protocol.
+        if crate::proto::gist::heuristic_cmode(&a.buf) {
+            crate::proto::gist::dissect_message(ctx, t, crate::proto::gist::Transport::Dtls);
+        } else {
+            crate::engine::data_layer(ctx, t);
+        }
     }
 }
 

@@ -438,3 +438,55 @@ fn malformed_datagrams_are_reported() {
         );
     }
 }
+
+/// An IPv4/SCTP packet with one DATA chunk (a whole user message on stream 0).
+fn sctp_frame(n: u64, tsn: u32, payload: &[u8]) -> Frame {
+    let mut sctp = Vec::new();
+    sctp.extend_from_slice(&5061u16.to_be_bytes());
+    sctp.extend_from_slice(&5061u16.to_be_bytes());
+    sctp.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0]);
+    let clen = 16 + payload.len();
+    sctp.extend_from_slice(&[0, 0x03, (clen >> 8) as u8, clen as u8]);
+    sctp.extend_from_slice(&tsn.to_be_bytes());
+    sctp.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+    sctp.extend_from_slice(payload);
+    while sctp.len() % 4 != 0 {
+        sctp.push(0);
+    }
+    let crc = crate::proto::sctp::crc::crc32c_field(&sctp);
+    sctp[8..12].copy_from_slice(&crc.to_be_bytes());
+    let mut f = udp_frame(n, false, 1, 1, &[]);
+    let total = 20 + sctp.len();
+    let mut ip = f.data[..20].to_vec();
+    ip[2..4].copy_from_slice(&(total as u16).to_be_bytes());
+    ip[9] = 132;
+    ip[10..12].copy_from_slice(&[0, 0]);
+    let sum: u32 = ip.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]]) as u32).sum();
+    let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
+    ip[10..12].copy_from_slice(&sum.to_be_bytes());
+    ip.extend_from_slice(&sctp);
+    f.orig_len = ip.len() as u32;
+    f.data = ip;
+    f
+}
+
+/// DTLS over SCTP (RFC 6083, SPEC-NOTES G5): a record per user message; two records in one
+/// message are shown and flagged.
+#[test]
+fn over_sctp_one_record_per_message() {
+    let ch = client_hello(&[]);
+    let one = hs_record(0, 1, 0, &ch, 0, ch.len());
+    let mut two =
+        Record { content_type: ContentType(20), version: DTLS1_2, epoch: 0, seq: 1, fragment: &[1] }.to_bytes();
+    two.extend(Record { content_type: ContentType(20), version: DTLS1_2, epoch: 0, seq: 2, fragment: &[1] }.to_bytes());
+    let cfg = Config {
+        decode_as: vec![crate::engine::DecodeAs::parse("sctp.port==5061,dtls").unwrap()],
+        ..Config::default()
+    };
+    let mut d = Dissector::new(cfg);
+    let ps: Vec<Packet> = [sctp_frame(1, 1, &one), sctp_frame(2, 2, &two)].into_iter().map(|f| d.dissect(f)).collect();
+    assert_eq!(vals(&ps[0], "dtls.handshake.type"), ["1"]);
+    assert!(!ps[0].experts.iter().any(|e| e.message.contains("RFC 6083")));
+    assert_eq!(vals(&ps[1], "dtls.record.sequence_number"), ["1", "2"]);
+    assert!(ps[1].experts.iter().any(|e| e.message.contains("More than one DTLS record in an SCTP user message")));
+}

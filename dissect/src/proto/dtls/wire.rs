@@ -66,6 +66,7 @@ pub fn short_name(v: ProtocolVersion) -> Option<&'static str> {
     Some(match v {
         DTLS1_0 => "DTLSv1.0",
         DTLS1_2 => "DTLSv1.2",
+        DTLS1_3 => "DTLSv1.3",
         DTLS_OPENSSL_PRE => "DTLS 1.0 (OpenSSL pre 0.9.8f)",
         _ => return None,
     })
