@@ -92,8 +92,25 @@ impl StreamFramer {
     }
 
     /// New in-order bytes at `info.stream_offset` (the start of `tvb`): dissect every PDU they
-    /// complete, keep the tail.
+    /// complete, keep the tail. Bytes that only add to an incomplete PDU are marked the way
+    /// tshark marks them: `[TCP segment of a reassembled PDU]` (`TLS` on a decrypted stream),
+    /// the whole info column when the PDU starts here, appended to it when it started before.
     pub fn feed<P: StreamProtocol + ?Sized>(&mut self, ctx: &mut Ctx, proto: &mut P, tvb: Tvb, info: &PduInfo) {
+        let (layers, continuing) = (ctx.tb.top_len(), !self.pending.is_empty());
+        self.feed_pdus(ctx, proto, tvb, info);
+        if ctx.tb.top_len() == layers && !self.pending.is_empty() && !tvb.is_empty() {
+            let carrier = if ctx.tb.protocols().last() == Some(&"tls") { "TLS" } else { "TCP" };
+            let mark = format!("[{carrier} segment of a reassembled PDU]");
+            if continuing && !ctx.tb.summary.info.is_empty() {
+                ctx.tb.summary.info.push(' ');
+                ctx.tb.summary.info.push_str(&mark);
+            } else {
+                ctx.tb.set_info(mark);
+            }
+        }
+    }
+
+    fn feed_pdus<P: StreamProtocol + ?Sized>(&mut self, ctx: &mut Ctx, proto: &mut P, tvb: Tvb, info: &PduInfo) {
         let mut local = 0usize; // bytes of tvb consumed
                                 // First, finish a pending PDU.
         if !self.pending.is_empty() {

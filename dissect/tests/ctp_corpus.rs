@@ -234,3 +234,53 @@ fn recorded_ctp_over_tls_decrypts_like_tshark() {
         assert_eq!(dirs[1], theirs[1], "stream {s}: server to client");
     }
 }
+
+/// Each frame's info column: ours, and tshark's (`None` when tshark is missing).
+fn info_columns(path: &str) -> (Vec<String>, Option<Vec<String>>) {
+    let mut d = Dissector::new(Config::default());
+    let ours = CaptureReader::open(path).unwrap().map(|f| d.dissect(f.unwrap()).summary.info).collect();
+    let theirs = tshark(&["-r", path, "-T", "fields", "-e", "_ws.col.Info"])
+        .map(|o| o.lines().map(|l| l.replace("\\r\\n", "")).collect());
+    (ours, theirs)
+}
+
+#[test]
+fn segments_of_a_reassembled_pdu_are_marked_like_tshark() {
+    // CTP: the AUTH's first 14 bytes (frame 4) and the OPVS's first 5 (frame 11) start a PDU,
+    // so the marker is the whole info column; the response frame's first segment (18) starts
+    // one, its second (19) continues it.
+    let (ours, _) = info_columns(&corpus("ctp-segmented.pcapng"));
+    let marked: Vec<(usize, &str)> = ours
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.contains("segment of a reassembled PDU"))
+        .map(|(n, i)| (n + 1, i.as_str()))
+        .collect();
+    let starts = "[TCP segment of a reassembled PDU]";
+    assert_eq!(marked.iter().map(|m| m.0).collect::<Vec<_>>(), [4, 11, 18, 19], "{marked:?}");
+    assert_eq!((marked[0].1, marked[1].1, marked[2].1), (starts, starts, starts));
+    assert!(marked[3].1.ends_with("Len=256 [TCP segment of a reassembled PDU]"), "{}", marked[3].1);
+    // Over TLS, a record holding only the start of the response frame.
+    let keys = corpus("ctp-tls.keys");
+    let mut d = Dissector::new(Config { keylog: Some(keys.into()), ..Config::default() });
+    let tls: Vec<String> = CaptureReader::open(&corpus("ctp-tls.pcapng"))
+        .unwrap()
+        .map(|f| d.dissect(f.unwrap()).summary.info)
+        .filter(|i| i.contains("segment of a reassembled PDU"))
+        .collect();
+    assert_eq!(tls, ["[TLS segment of a reassembled PDU]"; 2]);
+    // TLS records across TCP segments in a real capture: the same frames and text as tshark.
+    let Some(dir) = common::shared_captures() else { return };
+    let path = dir.join("zeek/tls-1.2-stream-keylog.pcap");
+    let (ours, theirs) = info_columns(path.to_str().unwrap());
+    let Some(theirs) = theirs else { return };
+    assert_eq!(ours.len(), theirs.len());
+    let mut n = 0;
+    for (i, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        if o.contains("segment of a reassembled PDU") || t.contains("segment of a reassembled PDU") {
+            assert_eq!(o, t, "frame {}", i + 1);
+            n += 1;
+        }
+    }
+    assert_eq!(n, 87);
+}
