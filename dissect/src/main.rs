@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use dissect::capture::CaptureReader;
 use dissect::engine::{Config, DecodeAs, Dissector};
-use dissect::filter::Filter;
 use dissect::output::{self, fields::FieldsOptions, json::JsonWriter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,16 +52,6 @@ struct Cli {
     /// (`ctp.response_in`, ...), then dissect and print.
     #[arg(short = '2')]
     two_pass: bool,
-    /// Display filter: print only the packets that match (Wireshark's filter language).
-    #[arg(short = 'Y', value_name = "FILTER")]
-    display_filter: Option<String>,
-    /// Read filter, with -2: frames that do not match are dropped in the first pass and not seen
-    /// by the second, which numbers the others anew (as tshark does).
-    #[arg(short = 'R', value_name = "FILTER")]
-    read_filter: Option<String>,
-    /// Compile a filter and exit: status 0 and no output, or 1 and one line naming the column.
-    #[arg(long = "check-filter", value_name = "FILTER")]
-    check_filter: Option<String>,
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
@@ -78,6 +67,18 @@ struct Cli {
     /// Print a glossary and exit: `fields` lists every field name, type and description.
     #[arg(short = 'G', value_name = "REPORT", num_args = 0..=1, default_missing_value = "fields")]
     glossary: Option<String>,
+    /// A statistic, printed after the packets (repeat for more; `-z help` lists them).
+    #[arg(short = 'z', value_name = "STAT")]
+    stats: Vec<String>,
+    /// Print only the statistics and followed streams, not the packets.
+    #[arg(short = 'q')]
+    quiet: bool,
+    /// Follow a stream: tcp,ascii|hex|raw,N; udp,...,N; sctp,...,ASSOC[,STREAM]; ctp.vs==N[,MODE].
+    #[arg(long = "follow", value_name = "SPEC")]
+    follow: Vec<String>,
+    /// With --follow: write each direction's bytes to a file in DIR instead of printing them.
+    #[arg(long = "follow-out", value_name = "DIR")]
+    follow_out: Option<String>,
 }
 
 const AFTER_HELP: &str = "Examples:
@@ -85,7 +86,9 @@ const AFTER_HELP: &str = "Examples:
   dissect -r capture.pcapng -V -c 5
   dissect -r capture.pcapng -T fields -e frame.number -e sctp.data_tsn
   dissect -r capture.pcapng -T json > packets.json
-  cat capture.pcap | dissect -r - -T jsonl";
+  cat capture.pcap | dissect -r - -T jsonl
+  dissect -r capture.pcapng -q -z io,phs -z conv,sctp
+  dissect -r capture.pcapng -q --follow tcp,ascii,0";
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -109,6 +112,27 @@ fn main() -> ExitCode {
             eprintln!("dissect: {m}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Statistics and followed streams after the packets: text, or one JSON object (`-T json`,
+/// `-T jsonl`: `{"stats": {"io,phs": ...}, "follow": [...]}`).
+fn write_stats(out: &mut dyn Write, s: &dissect::stats::Session, kind: OutputKind, no_follow: bool) -> io::Result<()> {
+    match kind {
+        OutputKind::Json | OutputKind::Jsonl => {
+            let mut v = s.to_json();
+            if no_follow {
+                v["follow"] = serde_json::Value::Array(Vec::new());
+            }
+            if kind == OutputKind::Json {
+                serde_json::to_writer_pretty(&mut *out, &v)?;
+            } else {
+                serde_json::to_writer(&mut *out, &v)?;
+            }
+            writeln!(out)
+        }
+        _ if no_follow => s.write_text_stats(out),
+        _ => s.write_text(out),
     }
 }
 
@@ -169,19 +193,6 @@ fn config(cli: &Cli) -> Result<Config, Failure> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    let filter = |f: &Option<String>, opt: &str| -> Result<Option<Filter>, Failure> {
-        f.as_deref()
-            .map(|t| Filter::compile(t).map_err(|e| Failure::Message(format!("{opt}filter {t:?}: {e}"))))
-            .transpose()
-    };
-    if let Some(t) = &cli.check_filter {
-        return filter(&Some(t.clone()), "").map(drop);
-    }
-    let display = filter(&cli.display_filter, "-Y ")?;
-    let read_filter = filter(&cli.read_filter, "-R ")?;
-    if read_filter.is_some() && !cli.two_pass {
-        return Err(Failure::Message("-R needs -2 (for a one-pass filter use -Y)".into()));
-    }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     if let Some(g) = &cli.glossary {
@@ -191,6 +202,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         output::glossary(&mut out, &dissect::fields::all())?;
         out.flush()?;
         return Ok(());
+    }
+    if cli.stats.iter().any(|z| z == "help") {
+        dissect::stats::write_help(&mut out)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let mut session = dissect::stats::Session::default();
+    for z in &cli.stats {
+        session.add_tap(z).map_err(Failure::Message)?;
+    }
+    for f in &cli.follow {
+        session.add_follow(f).map_err(Failure::Message)?;
+    }
+    if cli.follow_out.is_some() && cli.follow.is_empty() {
+        return Err(Failure::Message("--follow-out needs --follow".into()));
     }
     let path = cli
         .read_file
@@ -215,47 +241,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     let open = || CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")));
     let mut d = Dissector::new(cfg);
-    let mut keep: Option<Kept> = None;
     if cli.two_pass {
         if path == "-" {
             return Err(Failure::Message("-2 reads the file twice: it needs a file, not standard input".into()));
         }
-        // First pass: state only (and the read filter). Read errors are reported by the second pass.
-        let mut pass = Vec::new();
-        let mut first_ts = None;
+        // First pass: state only. Read errors are reported by the second pass.
         for (n, item) in open()?.enumerate() {
             if cli.count.is_some_and(|c| n as u64 >= c) {
                 break;
             }
             match item {
-                Ok(frame) => {
-                    first_ts.get_or_insert((frame.ts_sec, frame.ts_nsec));
-                    let p = d.dissect(frame);
-                    if let Some(f) = &read_filter {
-                        pass.push(f.matches(&p));
-                    }
-                }
+                Ok(frame) => drop(d.dissect(frame)),
                 Err(_) => break,
             }
         }
-        if read_filter.is_some() {
-            // The frames that failed -R do not exist for the second pass: learn the hindsight
-            // notes again over the kept frames alone, numbered as they will be printed.
-            let mut kept = Kept { pass, next: 0 };
-            d = Dissector::new(d.cfg.clone());
-            d.set_time_reference(first_ts.unwrap_or_default());
-            for (n, item) in open()?.enumerate() {
-                let Ok(mut frame) = item else { break };
-                if kept.keep(n, &mut frame) {
-                    drop(d.dissect(frame));
-                }
-            }
-            keep = Some(Kept { pass: kept.pass, next: 0 });
-            d = d.second_pass();
-            d.set_time_reference(first_ts.unwrap_or_default());
-        } else {
-            d = d.second_pass();
-        }
+        d = d.second_pass();
     }
     let mut reader = open()?;
     let mut json = JsonWriter::new();
@@ -267,18 +267,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
         if cli.count.is_some_and(|c| n as u64 >= c) {
             break;
         }
-        let mut frame = match item {
+        let frame = match item {
             Ok(f) => f,
             Err(e) => {
                 failure = Some(format!("{path}: {e}"));
                 break;
             }
         };
-        if keep.as_mut().is_some_and(|k| !k.keep(n, &mut frame)) {
-            continue;
-        }
         let p = d.dissect(frame);
-        if display.as_ref().is_some_and(|f| !f.matches(&p)) {
+        session.packet(&p);
+        if cli.quiet {
             continue;
         }
         match cli.output {
@@ -302,8 +300,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
             OutputKind::Fields => fopts.write_packet(&mut out, &p)?,
         }
     }
-    if cli.output == OutputKind::Json {
+    if cli.output == OutputKind::Json && !cli.quiet {
         json.finish(&mut out)?;
+    }
+    if let Some(dir) = &cli.follow_out {
+        for f in session
+            .write_follow_files(std::path::Path::new(dir))
+            .map_err(|e| Failure::Message(format!("{dir}: {e}")))?
+        {
+            eprintln!("dissect: wrote {}", f.display());
+        }
+    }
+    if !session.is_empty() {
+        write_stats(&mut out, &session, cli.output, cli.follow_out.is_some())?;
     }
     out.flush()?;
     // Blocks the reader skipped (each names its byte offset): findings, not failures.
@@ -316,24 +325,5 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match failure {
         Some(m) => Err(Failure::Message(m)),
         None => Ok(()),
-    }
-}
-
-/// Which frames passed `-R` in the first pass, by position in the file, and the numbers the kept
-/// ones get.
-struct Kept {
-    pass: Vec<bool>,
-    next: u64,
-}
-
-impl Kept {
-    /// Whether the frame at position `n` passed; if so it is renumbered.
-    fn keep(&mut self, n: usize, frame: &mut dissect::capture::Frame) -> bool {
-        if !self.pass.get(n).copied().unwrap_or(false) {
-            return false;
-        }
-        self.next += 1;
-        frame.number = self.next;
-        true
     }
 }
