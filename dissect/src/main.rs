@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use dissect::capture::CaptureReader;
 use dissect::engine::{Config, DecodeAs, Dissector};
+use dissect::filter::Filter;
 use dissect::output::{self, fields::FieldsOptions, json::JsonWriter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,6 +53,16 @@ struct Cli {
     /// (`ctp.response_in`, ...), then dissect and print.
     #[arg(short = '2')]
     two_pass: bool,
+    /// Display filter: print only the packets that match (Wireshark's filter language).
+    #[arg(short = 'Y', value_name = "FILTER")]
+    display_filter: Option<String>,
+    /// Read filter, with -2: frames that do not match are dropped in the first pass and not seen
+    /// by the second, which numbers the others anew (as tshark does).
+    #[arg(short = 'R', value_name = "FILTER")]
+    read_filter: Option<String>,
+    /// Compile a filter and exit: status 0 and no output, or 1 and one line naming the column.
+    #[arg(long = "check-filter", value_name = "FILTER")]
+    check_filter: Option<String>,
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
@@ -193,6 +204,19 @@ fn config(cli: &Cli) -> Result<Config, Failure> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    let filter = |f: &Option<String>, opt: &str| -> Result<Option<Filter>, Failure> {
+        f.as_deref()
+            .map(|t| Filter::compile(t).map_err(|e| Failure::Message(format!("{opt}filter {t:?}: {e}"))))
+            .transpose()
+    };
+    if let Some(t) = &cli.check_filter {
+        return filter(&Some(t.clone()), "").map(drop);
+    }
+    let display = filter(&cli.display_filter, "-Y ")?;
+    let read_filter = filter(&cli.read_filter, "-R ")?;
+    if read_filter.is_some() && !cli.two_pass {
+        return Err(Failure::Message("-R needs -2 (for a one-pass filter use -Y)".into()));
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     if let Some(g) = &cli.glossary {
@@ -241,21 +265,47 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     let open = || CaptureReader::open(&path).map_err(|e| Failure::Message(format!("{path}: {e}")));
     let mut d = Dissector::new(cfg);
+    let mut keep: Option<Kept> = None;
     if cli.two_pass {
         if path == "-" {
             return Err(Failure::Message("-2 reads the file twice: it needs a file, not standard input".into()));
         }
-        // First pass: state only. Read errors are reported by the second pass.
+        // First pass: state only (and the read filter). Read errors are reported by the second pass.
+        let mut pass = Vec::new();
+        let mut first_ts = None;
         for (n, item) in open()?.enumerate() {
             if cli.count.is_some_and(|c| n as u64 >= c) {
                 break;
             }
             match item {
-                Ok(frame) => drop(d.dissect(frame)),
+                Ok(frame) => {
+                    first_ts.get_or_insert((frame.ts_sec, frame.ts_nsec));
+                    let p = d.dissect(frame);
+                    if let Some(f) = &read_filter {
+                        pass.push(f.matches(&p));
+                    }
+                }
                 Err(_) => break,
             }
         }
-        d = d.second_pass();
+        if read_filter.is_some() {
+            // The frames that failed -R do not exist for the second pass: learn the hindsight
+            // notes again over the kept frames alone, numbered as they will be printed.
+            let mut kept = Kept { pass, next: 0 };
+            d = Dissector::new(d.cfg.clone());
+            d.set_time_reference(first_ts.unwrap_or_default());
+            for (n, item) in open()?.enumerate() {
+                let Ok(mut frame) = item else { break };
+                if kept.keep(n, &mut frame) {
+                    drop(d.dissect(frame));
+                }
+            }
+            keep = Some(Kept { pass: kept.pass, next: 0 });
+            d = d.second_pass();
+            d.set_time_reference(first_ts.unwrap_or_default());
+        } else {
+            d = d.second_pass();
+        }
     }
     let mut reader = open()?;
     let mut json = JsonWriter::new();
@@ -267,15 +317,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         if cli.count.is_some_and(|c| n as u64 >= c) {
             break;
         }
-        let frame = match item {
+        let mut frame = match item {
             Ok(f) => f,
             Err(e) => {
                 failure = Some(format!("{path}: {e}"));
                 break;
             }
         };
+        if keep.as_mut().is_some_and(|k| !k.keep(n, &mut frame)) {
+            continue;
+        }
         let p = d.dissect(frame);
         session.packet(&p);
+        if display.as_ref().is_some_and(|f| !f.matches(&p)) {
+            continue;
+        }
         if cli.quiet {
             continue;
         }
@@ -325,5 +381,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match failure {
         Some(m) => Err(Failure::Message(m)),
         None => Ok(()),
+    }
+}
+
+/// Which frames passed `-R` in the first pass, by position in the file, and the numbers the kept
+/// ones get.
+struct Kept {
+    pass: Vec<bool>,
+    next: u64,
+}
+
+impl Kept {
+    /// Whether the frame at position `n` passed; if so it is renumbered.
+    fn keep(&mut self, n: usize, frame: &mut dissect::capture::Frame) -> bool {
+        if !self.pass.get(n).copied().unwrap_or(false) {
+            return false;
+        }
+        self.next += 1;
+        frame.number = self.next;
+        true
     }
 }

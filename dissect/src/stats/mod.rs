@@ -158,7 +158,8 @@ pub type Predicate = Box<dyn Fn(&Packet) -> bool>;
 
 /// Compile a display filter for a statistic's optional filter argument.
 pub fn compile_filter(text: &str) -> Result<Predicate, String> {
-    Err(format!("filter {text:?}: display filters are not built in yet"))
+    let f = crate::filter::Filter::compile(text).map_err(|e| format!("filter {text:?}: {e}"))?;
+    Ok(Box::new(move |p: &Packet| f.matches(p)))
 }
 
 /// An optional filter argument: empty means every packet.
