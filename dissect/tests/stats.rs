@@ -414,3 +414,19 @@ fn protocol_form_follows_a_key_within_each_conversation() {
     assert!(body.contains(&"626aa7a9"), "{tags}");
     assert!(body.contains(&"\t4eba7003"), "{tags}");
 }
+
+/// `-z io,stat` with filter columns: the same table as tshark's, for an interval with decimals
+/// (tshark labels the last interval with the capture's duration then).
+#[test]
+fn io_stat_with_filter_columns_equals_tshark() {
+    if !common::tshark() {
+        return;
+    }
+    let z = "io,stat,0.005,tcp.len > 100 && tcp.srcport == 5001,sctp.chunk_type == 0,ip";
+    for f in ["tcp-basic.pcapng", "sctp-assoc.pcapng"] {
+        let path = common::root().join("corpus").join(f);
+        let (t, o) = (tshark_z(&path, &[z]), ours_z(&path, &[z]));
+        assert!(t.contains("| Interval"), "{t}");
+        assert_eq!(o, t, "{f}");
+    }
+}
