@@ -3,7 +3,7 @@
 //!
 //! - `simco-sctp.pcapng`: one association to port 7626 with PPID 15 (S4) and 4 streams each way,
 //!   carrying every transaction kind (SE with SA authentication, PRR, PEA, PER, PDR, PLC to a
-//!   new lifetime and to zero, PRS answered by PRS/PES/PDS, PRL, ST), an ARE notification, a
+//!   new lifetime and to zero, PRS answered by PES, PDS and PRS, PRL, ST), an ARE notification, a
 //!   negative reply, a fragmented message (an SA reply with a 3000-byte challenge), bundled
 //!   messages, and rule violations: a PID on the wrong stream, a reply on another stream than
 //!   its request, session control off stream 0 (S5), a request without a required attribute, a
@@ -266,20 +266,48 @@ fn sctp_session(seed: u64) -> Result<Vec<crate::build::Frame>, CorpusError> {
     plans.extend(a_msg(&mut a, down, 3, &pds)?);
     a.sack_and_data(down, &plans)?;
 
-    // PRS for p2 on stream 2, answered by a PRS reply (status of a rule as a reserve rule).
+    // A second reservation on stream 2, of an IP address only (protocol 0, §4.3.9), and its
+    // status: PRS answered by a PRS positive reply with the owner (§5.3.13).
+    let p4 = p3 + 1;
     let t = next_tid();
-    let prs2 = Message::new(MsgType::request(sub::PRS), t, vec![Attribute::Pid(p2)]);
-    sack_send(&mut a, up, 2, &prs2)?;
+    let prr_ip = Message::new(
+        MsgType::request(sub::PRR),
+        t,
+        vec![
+            Attribute::PrrParams(PrrParams {
+                nat_mode: 1,
+                parity: 0,
+                ip_inside: 1,
+                ip_outside: 1,
+                protocol: 0,
+                port_range: 1,
+            }),
+            Attribute::Lifetime(900),
+        ],
+    );
+    sack_send(&mut a, up, 2, &prr_ip)?;
+    // As a pure firewall reports a reservation (§8.2.2): protocols only, prefix 0, outside.
+    let ip_only = Attribute::AddressTuple(AddressTuple {
+        kind: 1,
+        ip_version: 1,
+        prefix_len: 0,
+        protocol: 0,
+        location: A2,
+        addr: TupleAddr::None,
+    });
+    let prr_ip_rep = Message::new(
+        MsgType::positive(sub::PRR),
+        t,
+        vec![Attribute::Pid(p4), Attribute::Gid(gid + 2), Attribute::Lifetime(900), ip_only.clone()],
+    );
+    sack_send(&mut a, down, 2, &prr_ip_rep)?;
+    let t = next_tid();
+    let prs4 = Message::new(MsgType::request(sub::PRS), t, vec![Attribute::Pid(p4)]);
+    sack_send(&mut a, up, 2, &prs4)?;
     let prs_rep = Message::new(
         MsgType::positive(sub::PRS),
         t,
-        vec![
-            Attribute::Pid(p2),
-            Attribute::Gid(gid + 1),
-            Attribute::Lifetime(590),
-            v4(5060, 1, outside, 32, TCP, A2),
-            Attribute::Owner(owner),
-        ],
+        vec![Attribute::Pid(p4), Attribute::Gid(gid + 2), Attribute::Lifetime(899), ip_only, Attribute::Owner(owner)],
     );
     sack_send(&mut a, down, 2, &prs_rep)?;
 
@@ -287,8 +315,11 @@ fn sctp_session(seed: u64) -> Result<Vec<crate::build::Frame>, CorpusError> {
     let t = next_tid();
     let prl = Message::new(MsgType::request(sub::PRL), t, Vec::new());
     sack_send(&mut a, up, 0, &prl)?;
-    let prl_rep =
-        Message::new(MsgType::positive(sub::PRL), t, vec![Attribute::Pid(p1), Attribute::Pid(p2), Attribute::Pid(p3)]);
+    let prl_rep = Message::new(
+        MsgType::positive(sub::PRL),
+        t,
+        vec![Attribute::Pid(p1), Attribute::Pid(p2), Attribute::Pid(p3), Attribute::Pid(p4)],
+    );
     sack_send(&mut a, down, 0, &prl_rep)?;
 
     // S5 violation: PLC for p1 on stream 3 (p1 was learned on stream 1); the reply comes on
@@ -482,7 +513,7 @@ pub fn corpus_files(seed: u64) -> Result<Vec<CorpusFile>, CorpusError> {
             "SIMCO over SCTP (192.0.2.76 -> 198.51.100.26:{PORT}, PPID {PPID}, 4 streams each way): SE with \
              authentication both ways (the SA reply's 3000-byte challenge in 3 DATA fragments), SE reply with \
              capabilities; PRR, PEA, PER, PDR, PLC, PRS (PES, PDS and PRS replies, two requests and two replies \
-             bundled), PRL, PLC to 0 (PRD), an ARE deleting a rule; violations: a PLC on the wrong stream for its PID \
+             bundled), a second PRR of an IP address with its PRS status, PRL, PLC to 0 (PRD), an ARE deleting a rule; violations: a PLC on the wrong stream for its PID \
              and its reply on a third stream, a PER without its lifetime (0x0312), a PLC for an unknown PID (0x0343), \
              a PRS never answered, ST on stream 1; SHUTDOWN."
         ),

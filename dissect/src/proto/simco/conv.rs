@@ -283,8 +283,12 @@ fn analyse(ctx: &mut Ctx, sess: &mut Session, m: &Message<'_>, tvb: Tvb<'_>, at:
             );
         }
     }
+    // A reply or notification from the agent is answered like a request (§6 step 3: 0x0310
+    // wrong basic request message type): it is paired as one.
+    let sent_by_agent = sess.agent_dir == Some(at.dir);
     match m.ty.basic {
         BasicType::REQUEST => request(ctx, sess, m, tvb, at, occurrence),
+        _ if sent_by_agent => request(ctx, sess, m, tvb, at, occurrence),
         BasicType::POSITIVE_REPLY | BasicType::NEGATIVE_REPLY => reply(ctx, sess, m, tvb, at),
         BasicType::NOTIFICATION => notification(ctx, sess, m, tvb),
         _ => {}

@@ -144,6 +144,10 @@ impl RulesTap {
         let creates = matches!(event.as_str(), "reserved" | "enabled" | "disabled");
         let key = (session.clone(), pid);
         let existing = self.index.get(&key).copied();
+        if existing.is_none() && event == "refused" {
+            // A refused request for a PID never seen (0x0343, say) is no rule.
+            return;
+        }
         let fresh = match existing.and_then(|i| self.rows.get(i)) {
             None => true,
             Some(r) => creates && r.fate.starts_with("deleted"),
