@@ -8,7 +8,9 @@
 //! AES-128-CCM-8 over IPv6), Zeek's DTLS 1.0 and 1.2 captures (several records per datagram,
 //! fragmented Certificate; no keys) and the pre-RFC 0x0100 capture (RSA key exchange; keys only
 //! from the server's RSA key, which is not read here, so it stays encrypted on both sides), and
-//! Zeek's DTLS 1.3 capture, whose unified headers tshark 4.0 does not read.
+//! Zeek's DTLS 1.3 capture, whose unified headers tshark 4.0 does not read; and the corpus's
+//! recorded `gist-dtls.pcapng`, GIST over DTLS, whose decrypted records (GIST here, data in
+//! tshark) are compared byte for byte.
 //! tshark reads each with `-o tls.keylog_file:KEYLOG`; decrypted application bytes are
 //! compared as tshark's `data.data` per frame.
 
@@ -85,6 +87,8 @@ fn captures() -> Vec<(PathBuf, PathBuf)> {
         v.push((z.join("dtls-sequence-number-jumps.pcap"), h.join("sslkeylog")));
         v.push((z.join("dtls13-wolfssl.pcap"), h.join("sslkeylog")));
     }
+    let corpus = common::root().join("corpus");
+    v.push((corpus.join("gist-dtls.pcapng"), corpus.join("gist-dtls.keys")));
     v
 }
 
@@ -113,6 +117,18 @@ fn ours(file: &Path, keylog: &Path) -> Vec<(Vec<String>, bool)> {
             let mut out = Vec::new();
             o.write_packet(&mut out, &p).expect("write fields");
             row.push(String::from_utf8_lossy(&out).trim_end_matches('\n').to_string());
+        }
+        // GIST inside DTLS (the corpus recording): tshark, which has no GIST dissector, shows
+        // the decrypted bytes as data; compare ours, the plaintext of the record, with them.
+        if p.layers.iter().any(|l| l.def.abbrev == "gist") {
+            let hex: String = p
+                .values("dtls.decrypted.length")
+                .iter()
+                .flat_map(|n| p.bytes(n.span).iter().map(|b| format!("{b:02x}")))
+                .collect();
+            if let Some(i) = FIELDS.iter().position(|f| *f == "data.data") {
+                row[i] = hex;
+            }
         }
         rows.push((row, p.find("dtls.unified_header").is_some()));
     }

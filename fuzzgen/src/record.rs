@@ -29,17 +29,28 @@ pub struct RecordedDef {
 }
 
 /// Every recorded file, in README order.
-pub static RECORDED: &[RecordedDef] = &[RecordedDef {
-    name: "ctp-tls.pcapng",
-    keys: "ctp-tls.keys",
-    description: "CTP (draft-honeywell-ctp-04) over TLS with ALPN `ctp/1` (C5), server port 443: the \
+pub static RECORDED: &[RecordedDef] = &[
+    RecordedDef {
+        name: "ctp-tls.pcapng",
+        keys: "ctp-tls.keys",
+        description: "CTP (draft-honeywell-ctp-04) over TLS with ALPN `ctp/1` (C5), server port 443: the \
                   flows of ctp-appendix.pcapng as application data (the ACK SV:HTTP and the server's SVLT \
                   in one record, the HTTP response frame across two records), first over TLS 1.2 \
                   (ECDHE-RSA-AES128-GCM-SHA256, SNI ctp.example, self-signed RSA certificate), then on a \
                   second connection over TLS 1.3 (TLS_AES_256_GCM_SHA384); close_notify both ways, FIN \
                   teardown. Decrypt with `--keylog corpus/ctp-tls.keys`.",
-    make: crate::scenarios::ctp::tls_recording,
-}];
+        make: crate::scenarios::ctp::tls_recording,
+    },
+    RecordedDef {
+        name: "gist-dtls.pcapng",
+        keys: "gist-dtls.keys",
+        description: "GIST MA-Hello (R flag) and its reply in C-mode over DTLS 1.2 over UDP (G2: one message per \
+                  record), server port 4433: ECDHE-RSA-AES128-GCM-SHA256 with a self-signed RSA certificate \
+                  sent in fragments at a 500-byte MTU, close_notify both ways. Decrypt with \
+                  `--keylog corpus/gist-dtls.keys`.",
+        make: crate::scenarios::dtls::gist_recording,
+    },
+];
 
 /// Record every file and write it with its key log into `dir`.
 pub fn write_recorded(dir: &Path, seed: u64) -> Result<Vec<RecordedFile>, CorpusError> {

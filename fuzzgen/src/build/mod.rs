@@ -24,6 +24,7 @@ use etherparse::{
 
 use crate::pcap::Timestamp;
 
+pub mod dtls;
 pub mod sctp;
 pub mod tcp;
 pub mod tls;
