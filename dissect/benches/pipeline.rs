@@ -3,6 +3,10 @@
 //! `scripts/bench` writes). Output goes to a sink, so what is measured is our work, not the
 //! terminal's. Prints frames per second and bytes per second for each output kind.
 //!
+//! Display filters are measured against `-T fields -e frame.number` (`fields`): `-Y none` is a
+//! filter that matches no frame (so its cost is the filter's alone, and must not exceed the
+//! fields run), `-Y tcp` one that passes the TCP frames with payload to the same fields output.
+//!
 //! `cargo bench -p dissect --bench pipeline -- FILE [ROUNDS]`
 
 use std::io::{self, Write};
@@ -10,14 +14,22 @@ use std::time::{Duration, Instant};
 
 use dissect::capture::CaptureReader;
 use dissect::engine::{Config, Dissector};
+use dissect::filter::Filter;
 use dissect::output;
+use dissect::output::fields::FieldsOptions;
 
 #[derive(Clone, Copy)]
-enum Kind {
+enum Kind<'f> {
     Summary,
     Verbose,
     Json,
+    /// `-T fields -e frame.number`, after an optional display filter.
+    Fields(Option<&'f Filter>),
 }
+
+/// Matches no frame of the bench capture, but must look at several fields of every one.
+const FILTER_NONE: &str = "tcp.port == 1 || sctp.data_sid > 60000 || ip.ttl == 0 || frame.len < 14";
+const FILTER_TCP: &str = "tcp.len > 0";
 
 /// Counts bytes written, so the optimiser cannot drop the formatting.
 struct Sink(u64);
@@ -32,6 +44,7 @@ impl Write for Sink {
 }
 
 fn run(bytes: &[u8], kind: Kind) -> (u64, u64, u64, Duration) {
+    let fields = FieldsOptions { fields: vec!["frame.number".into()], ..Default::default() };
     let start = Instant::now();
     let reader = CaptureReader::new(Box::new(io::Cursor::new(bytes.to_vec()))).expect("capture");
     let mut d = Dissector::new(Config::default());
@@ -47,6 +60,11 @@ fn run(bytes: &[u8], kind: Kind) -> (u64, u64, u64, Duration) {
             Kind::Summary => writeln!(sink, "{}", output::text::summary_line(&p)).unwrap(),
             Kind::Verbose => output::text::write_tree(&mut sink, &p).unwrap(),
             Kind::Json => json.packet(&mut sink, &p).unwrap(),
+            Kind::Fields(f) => {
+                if f.is_none_or(|f| f.matches(&p)) {
+                    fields.write_packet(&mut sink, &p).unwrap()
+                }
+            }
         }
     }
     if let Kind::Json = kind {
@@ -71,7 +89,16 @@ fn main() {
     };
     println!("file: {path} ({} bytes), best of {rounds} rounds", bytes.len());
     println!("{:<8} {:>10} {:>12} {:>10} {:>12}", "output", "frames", "frames/s", "MB/s", "out MB");
-    for (name, kind) in [("summary", Kind::Summary), ("-V", Kind::Verbose), ("json", Kind::Json)] {
+    let none = Filter::compile(FILTER_NONE).expect("filter");
+    let tcp = Filter::compile(FILTER_TCP).expect("filter");
+    for (name, kind) in [
+        ("summary", Kind::Summary),
+        ("-V", Kind::Verbose),
+        ("json", Kind::Json),
+        ("fields", Kind::Fields(None)),
+        ("-Y none", Kind::Fields(Some(&none))),
+        ("-Y tcp", Kind::Fields(Some(&tcp))),
+    ] {
         let mut best: Option<(u64, u64, u64, Duration)> = None;
         for _ in 0..rounds.max(1) {
             let r = run(&bytes, kind);

@@ -526,3 +526,32 @@ proptest::proptest! {
         }
     }
 }
+
+/// The messages users see for the usual mistakes, against the real glossary (`--check-filter`).
+#[test]
+fn common_mistakes_snapshot() {
+    let mut out = String::new();
+    for f in [
+        "tcp.prot == 80",
+        "tcp.port == \"80\"",
+        "tcp.port == 65536",
+        "tcp.port contains 1",
+        "tcp.port[0] == 00",
+        "ip.src == 10.0.0",
+        "ip.src == \"10.0.0.1\"",
+        "ip.addr == ::1",
+        "eth.src == 00:11:22",
+        "sctp.chunk_type == DATAX",
+        "_ws.expert.severity >= warn",
+        "frame.time_relative > 1e-3",
+        "tcp.port in {80 443",
+        "tcp.flags.syn == 1 &&",
+        "(sctp || tcp",
+        "tcp.payload matches \"[\"",
+        "ip.addr == 10.0.0.1 = 2",
+    ] {
+        let e = Filter::compile(f).err().map(|e| e.to_string()).unwrap_or_else(|| "compiles".into());
+        out.push_str(&format!("{f}\n    {e}\n"));
+    }
+    insta::assert_snapshot!(out);
+}
