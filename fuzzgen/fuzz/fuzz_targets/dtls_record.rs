@@ -4,7 +4,7 @@
 //! through the whole DTLS dissector (records, reassembly, session) without a panic.
 #![no_main]
 use dissect::engine::{Addrs, Config, Ctx, State};
-use dissect::proto::dtls::conv::{dissect, ConvKey};
+use dissect::proto::dtls::conv::{dissect, ConvKey, SctpCarrier};
 use dissect::proto::dtls::wire::{
     parse_handshake_body_dtls, parse_handshake_fragment, parse_record, parse_unified, HandshakeFragment,
 };
@@ -48,7 +48,8 @@ fuzz_target!(|data: &[u8]| {
                 addrs: Addrs::default(),
                 depth: 0,
             };
-            dissect(&mut ctx, ConvKey::Udp(0), (None, 50000 + dir), Tvb::new(dg, 0, 0), false);
+            let sctp = (i == 1).then_some(SctpCarrier { stream: dir, unordered: false });
+            dissect(&mut ctx, ConvKey::Udp(0), (None, 50000 + dir), Tvb::new(dg, 0, 0), sctp);
         }
     }
 });

@@ -88,9 +88,16 @@ struct AppData {
     id: crate::tree::BufId,
 }
 
-/// Dissect one datagram (UDP) or user message (SCTP, `one_record`: RFC 6083 §3.2 puts one
-/// record in each) of the association `key`, sent by `from`.
-pub fn dissect(ctx: &mut Ctx, key: ConvKey, from: Endpoint, tvb: Tvb<'_>, one_record: bool) {
+/// How an SCTP user message was carried: its stream and whether it was unordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SctpCarrier {
+    pub stream: u16,
+    pub unordered: bool,
+}
+
+/// Dissect one datagram (UDP) or user message (`sctp`; RFC 6083 §3.2 puts one record in each,
+/// §4.4 the handshake on stream 0, ordered) of the association `key`, sent by `from`.
+pub fn dissect(ctx: &mut Ctx, key: ConvKey, from: Endpoint, tvb: Tvb<'_>, sctp: Option<SctpCarrier>) {
     let tracked = ctx.st.dtls.convs.contains_key(&key) || ctx.st.dtls.convs.len() < MAX_CONVERSATIONS;
     let mut conv = ctx.st.dtls.convs.remove(&key).unwrap_or_default();
     if !tracked {
@@ -111,7 +118,7 @@ pub fn dissect(ctx: &mut Ctx, key: ConvKey, from: Endpoint, tvb: Tvb<'_>, one_re
     let mut records = 0usize;
     while off < tvb.len() {
         let rest = tvb.from(off);
-        if records == 1 && one_record {
+        if records == 1 && sctp.is_some() {
             ctx.tb.expert(
                 Severity::Warning,
                 Group::Protocol,
@@ -140,6 +147,18 @@ pub fn dissect(ctx: &mut Ctx, key: ConvKey, from: Endpoint, tvb: Tvb<'_>, one_re
                 let used = RECORD_HEADER_LEN + rec.fragment.len();
                 let d = conv.dir_of(from, &rec);
                 let before = conv.session.version;
+                if let Some(c) = sctp.filter(|c| c.stream != 0 || c.unordered) {
+                    if rec.content_type == ContentType::HANDSHAKE || rec.content_type == ContentType::CHANGE_CIPHER_SPEC
+                    {
+                        let how = if c.stream != 0 { format!("on stream {}", c.stream) } else { "unordered".into() };
+                        ctx.tb.expert(
+                            Severity::Warning,
+                            Group::Protocol,
+                            format!("DTLS handshake {how} (RFC 6083 §4.4: stream 0, ordered delivery)"),
+                            rest.span(0, used),
+                        );
+                    }
+                }
                 conv.record(ctx, &rec, rest.sub(0, used), d, &mut infos, &mut apps);
                 // DTLS 1.3 chosen: its protected records have unified headers (RFC 9147 §4),
                 // which no heuristic can tell from other bytes; expect them on this UDP port.

@@ -17,9 +17,10 @@
 //! - [`hf`]: the fields.
 //!
 //! Over UDP: the ports of [`UDP`] and a strict heuristic ([`heuristic`]). Over SCTP (SPEC-NOTES
-//! G5, RFC 6083 §3.2, §4.4): one record per user message (more is an expert info), PPID 0
-//! (RFC 6083 names none) so the association is chosen by port or `-d`; the SCTP layer parses
-//! the AUTH chunks RFC 6083 §4.1 requires; no replay detection.
+//! G5, RFC 6083 §3.2, §4.4): one record per user message (more is an expert info), the
+//! handshake on stream 0 with ordered delivery (else an expert info); RFC 6083 §4.3 defines no
+//! PPID, so the association is chosen by port, `-d`, GIST's announcement (G3) or the
+//! heuristic; the SCTP layer parses the AUTH chunks §4.4 requires; no replay detection (§3.3).
 
 pub mod conv;
 pub mod hf;
@@ -56,7 +57,7 @@ pub fn heuristic(d: &[u8]) -> bool {
 
 fn udp(ctx: &mut Ctx, p: &UdpPayload, tvb: Tvb) {
     let from = (ctx.addrs.src, p.src_port);
-    conv::dissect(ctx, ConvKey::Udp(p.stream), from, tvb, false)
+    conv::dissect(ctx, ConvKey::Udp(p.stream), from, tvb, None)
 }
 
 /// Registration on SCTP (see `engine::SCTP_PROTOCOLS`): by `-d`, port or heuristic.
@@ -64,7 +65,8 @@ pub const SCTP: SctpProtocol =
     SctpProtocol { name: "dtls", ports: &[], ppids: &[], heuristic: Some(heuristic), dissect: sctp };
 
 fn sctp(ctx: &mut Ctx, m: &SctpMessage, tvb: Tvb) {
-    conv::dissect(ctx, ConvKey::Sctp(m.assoc), (None, m.dir as u16), tvb, true)
+    let carrier = conv::SctpCarrier { stream: m.stream, unordered: m.unordered };
+    conv::dissect(ctx, ConvKey::Sctp(m.assoc), (None, m.dir as u16), tvb, Some(carrier))
 }
 
 /// Statistics this protocol adds to `-z`.

@@ -440,7 +440,7 @@ fn malformed_datagrams_are_reported() {
 }
 
 /// An IPv4/SCTP packet with one DATA chunk (a whole user message on stream 0).
-fn sctp_frame(n: u64, tsn: u32, payload: &[u8]) -> Frame {
+fn sctp_frame(n: u64, tsn: u32, stream: u16, payload: &[u8]) -> Frame {
     let mut sctp = Vec::new();
     sctp.extend_from_slice(&5061u16.to_be_bytes());
     sctp.extend_from_slice(&5061u16.to_be_bytes());
@@ -448,7 +448,8 @@ fn sctp_frame(n: u64, tsn: u32, payload: &[u8]) -> Frame {
     let clen = 16 + payload.len();
     sctp.extend_from_slice(&[0, 0x03, (clen >> 8) as u8, clen as u8]);
     sctp.extend_from_slice(&tsn.to_be_bytes());
-    sctp.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+    sctp.extend_from_slice(&stream.to_be_bytes());
+    sctp.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
     sctp.extend_from_slice(payload);
     while sctp.len() % 4 != 0 {
         sctp.push(0);
@@ -471,7 +472,7 @@ fn sctp_frame(n: u64, tsn: u32, payload: &[u8]) -> Frame {
 }
 
 /// DTLS over SCTP (RFC 6083, SPEC-NOTES G5): a record per user message; two records in one
-/// message are shown and flagged.
+/// message are shown and flagged (§3.2), and so is a handshake off stream 0 (§4.4).
 #[test]
 fn over_sctp_one_record_per_message() {
     let ch = client_hello(&[]);
@@ -484,9 +485,16 @@ fn over_sctp_one_record_per_message() {
         ..Config::default()
     };
     let mut d = Dissector::new(cfg);
-    let ps: Vec<Packet> = [sctp_frame(1, 1, &one), sctp_frame(2, 2, &two)].into_iter().map(|f| d.dissect(f)).collect();
+    let frames = [sctp_frame(1, 1, 0, &one), sctp_frame(2, 2, 0, &two), sctp_frame(3, 3, 1, &one)];
+    let ps: Vec<Packet> = frames.into_iter().map(|f| d.dissect(f)).collect();
     assert_eq!(vals(&ps[0], "dtls.handshake.type"), ["1"]);
     assert!(!ps[0].experts.iter().any(|e| e.message.contains("RFC 6083")));
     assert_eq!(vals(&ps[1], "dtls.record.sequence_number"), ["1", "2"]);
     assert!(ps[1].experts.iter().any(|e| e.message.contains("More than one DTLS record in an SCTP user message")));
+    assert!(!ps[1].experts.iter().any(|e| e.message.contains("§4.4")));
+    assert_eq!(vals(&ps[2], "dtls.handshake.type"), ["1"]);
+    assert!(ps[2]
+        .experts
+        .iter()
+        .any(|e| e.message == "DTLS handshake on stream 1 (RFC 6083 §4.4: stream 0, ordered delivery)"));
 }
