@@ -1,0 +1,9 @@
+//! The suite's reference endpoints (DESIGN.md "Reference endpoints").
+//!
+//! - [`sctp`]: a sans-IO SCTP association (RFC 9260) built on the wire types of
+//!   `dissect::proto::sctp`, with seeded impairment hooks for tests;
+//! - [`udp`]: a driver carrying it over UDP encapsulation (RFC 6951), with an echo server and a
+//!   checking client.
+
+pub mod sctp;
+pub mod udp;

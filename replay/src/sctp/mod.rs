@@ -1,0 +1,28 @@
+//! A userland SCTP association (RFC 9260, which obsoletes RFC 4960; the section numbers are the
+//! same for what is used here), sans-IO in the style of quinn-proto: the caller moves packets and
+//! time, the association decides. Chunks, parameters, causes and the CRC32c come from
+//! `dissect::proto::sctp`, so what is sent is exactly what the dissector reads.
+//!
+//! Implemented: the four-way handshake with an HMAC-SHA-256 signed State Cookie (§5.1) and a
+//! stateless listener, verification tags (§8.5), multi-stream ordered and unordered delivery
+//! (§6.6), fragmentation and reassembly (§6.9), SACK with gap blocks and duplicate TSNs, delayed
+//! SACK (§6.2), retransmission with the RTO of §6.3 and its backoff, fast retransmit (§7.2.4),
+//! slow start and congestion avoidance (§7.2), the receiver window (§6.1), HEARTBEAT (§8.3),
+//! graceful SHUTDOWN (§9.2), ABORT (§9.1), ERROR causes for unrecognized chunks, invalid
+//! streams and stale cookies. Not implemented: INIT collision and restart (§5.2), multi-homing,
+//! PR-SCTP (RFC 3758), AUTH (RFC 4895), ECN.
+//!
+//! [`Link`] runs two associations over a simulated link with a virtual clock and a step bound;
+//! [`Impairment`] damages packets by rule or from a seed.
+
+mod assoc;
+pub mod cookie;
+mod impair;
+mod sim;
+
+pub use assoc::{Association, Config, Event, Message, SendError, State, Stats};
+pub use impair::{DropRule, Impairment};
+pub use sim::Link;
+
+#[cfg(test)]
+mod tests;

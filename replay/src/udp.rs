@@ -1,0 +1,1 @@
+//! UDP encapsulation driver (RFC 6951).
