@@ -50,6 +50,18 @@ pub static RECORDED: &[RecordedDef] = &[
                   `--keylog corpus/gist-dtls.keys`.",
         make: crate::scenarios::dtls::gist_recording,
     },
+    RecordedDef {
+        name: "mtatls-tls.pcapng",
+        keys: "mtatls-tls.keys",
+        description: "MTA-TLS (draft-badra-tls-multiplexing-01) inside TLS with `data_multiplexing` (type \
+                  0xFF4D, M1) in both hellos, server port 443: a channel opened, data both ways (a packet \
+                  longer than a record, two packets in one record, M5), the client's window exhausted and \
+                  reopened by an Acknowledgment, a NewMaxPacketLength, a second channel refused \
+                  (ChannelRequestEchec), the close; over TLS 1.2 (ECDHE-RSA-AES256-GCM-SHA384), then on a \
+                  second connection over TLS 1.3 (TLS_CHACHA20_POLY1305_SHA256). Decrypt with \
+                  `--keylog corpus/mtatls-tls.keys`; `-z mtatls,channels` lists the channels.",
+        make: crate::scenarios::mtatls::tls_recording,
+    },
 ];
 
 /// Record every file and write it with its key log into `dir`.

@@ -10,13 +10,20 @@
 //! over several.
 //!
 //! MTA-TLS runs only inside a TLS session that negotiated `data_multiplexing` (M1), so its
-//! captures are recorded from real TLS sessions with their key logs, which are not
-//! reproducible from a seed: the seeded corpus holds no MTA-TLS file.
+//! captures are recorded from real TLS sessions with their key logs ([`tls_recording`],
+//! `mtatls-tls.pcapng`), which are not reproducible from a seed: the seeded corpus holds no
+//! MTA-TLS file.
+
+use std::net::{IpAddr, Ipv4Addr};
 
 use dissect::proto::mtatls::{Body, Message};
 
-use crate::build::tcp::Dir;
-use crate::corpus::{CorpusError, CorpusFile};
+use crate::build::tcp::{Dir, TcpConfig, TcpConv};
+use crate::build::tls::{connection_frames, CustomExt, TlsOptions, TlsRecorder, TlsVersion};
+use crate::build::{BuildError, Clock, Endpoint, IpOptions, Link};
+use crate::corpus::{single_interface, CorpusError, CorpusFile};
+use crate::pcap::{Timestamp, TSRESOL_USEC};
+use crate::record::RecordedFile;
 use crate::rng::Prng;
 
 /// The `data_multiplexing` extension type the recordings negotiate (SPEC-NOTES M1's default).
@@ -118,6 +125,69 @@ pub fn session_messages(rng: &mut Prng) -> Vec<(Dir, Vec<u8>)> {
         (C, m(Body::CloseRequest { channel_id: CHANNEL })),
         (S, m(Body::CloseConfirmation { channel_id: CHANNEL })),
     ]
+}
+
+/// The server port of the recorded connections (HTTPS's, where the dissector looks for TLS;
+/// the `data_multiplexing` extension then names MTA-TLS, M1).
+pub const TLS_PORT: u16 = 443;
+
+/// Record one MTA-TLS session over TLS with `opts` and lay it out on a TCP connection from
+/// 192.0.2.`host` to 198.51.100.`host`, starting at `start` (or a time from the seed).
+fn record_connection(
+    rng: &mut Prng,
+    opts: &TlsOptions,
+    host: u8,
+    start: Option<Timestamp>,
+) -> Result<(Vec<crate::build::Frame>, String), CorpusError> {
+    let writes = session_messages(rng);
+    let tls = |e| CorpusError::Build(BuildError::from(e));
+    let mut r = TlsRecorder::new(opts).map_err(tls)?;
+    r.settle().map_err(tls)?;
+    for (dir, w) in &writes {
+        r.write(*dir, w).map_err(tls)?;
+    }
+    let rec = r.finish().map_err(tls)?;
+    // Both hellos carried the extension (§2.1: the server answers with an empty one).
+    if rec.custom_ext_seen != (Some(Vec::new()), Some(Vec::new())) {
+        return Err(BuildError::Invalid("data_multiplexing not negotiated".into()).into());
+    }
+    let start = start.unwrap_or_else(|| {
+        Timestamp::new(1_580_000_000 + rng.range(0, 100_000_000), (rng.range(0, 999_999) * 1000) as u32)
+    });
+    let client = Endpoint::new(rng.mac(), IpAddr::V4(Ipv4Addr::new(192, 0, 2, host)), rng.range(49152, 65535) as u16);
+    let server = Endpoint::new(rng.mac(), IpAddr::V4(Ipv4Addr::new(198, 51, 100, host)), TLS_PORT);
+    let cfg = TcpConfig {
+        client_isn: rng.u32(),
+        server_isn: rng.u32(),
+        mss: 1460,
+        window: 65535,
+        link: Link::Ethernet,
+        ip: IpOptions { ident: u32::from(rng.u16()), ..IpOptions::default() },
+        clock: Clock::new(start, 1_000_000),
+    };
+    let frames = connection_frames(&rec, TcpConv::new(client, server, cfg)?)?;
+    Ok((frames, rec.keylog))
+}
+
+/// `mtatls-tls.pcapng` and its key log: [`session_messages`] over TLS 1.2
+/// (ECDHE-RSA-AES256-GCM-SHA384, `data_multiplexing` in both hellos), then on a second
+/// connection over TLS 1.3 (TLS_CHACHA20_POLY1305_SHA256, the server's extension in
+/// EncryptedExtensions), recorded from real OpenSSL sessions.
+pub fn tls_recording(seed: u64) -> Result<RecordedFile, CorpusError> {
+    let mut rng = Prng::derive(seed, "mtatls-tls");
+    let ext = CustomExt { ty: EXTENSION_TYPE, client: Vec::new(), server: Vec::new() };
+    let base = TlsOptions { custom_ext: Some(ext), server_name: Some("mux.example".into()), ..TlsOptions::default() };
+    let tls12 =
+        TlsOptions { version: TlsVersion::Tls12, cipher: Some("ECDHE-RSA-AES256-GCM-SHA384".into()), ..base.clone() };
+    let tls13 = TlsOptions { version: TlsVersion::Tls13, cipher: Some("TLS_CHACHA20_POLY1305_SHA256".into()), ..base };
+    let (mut frames, mut keylog) = record_connection(&mut rng, &tls12, 74, None)?;
+    // The second connection starts a second after the first ends.
+    let next = frames.last().map(|f| f.ts.add_nanos(1_000_000_000));
+    let (f13, k13) = record_connection(&mut rng, &tls13, 75, next)?;
+    frames.extend(f13);
+    keylog.push_str(&k13);
+    let (bytes, n) = single_interface(Link::Ethernet, TSRESOL_USEC, frames)?;
+    Ok(RecordedFile { name: "mtatls-tls.pcapng", keys: "mtatls-tls.keys", frames: n, bytes, keylog })
 }
 
 /// This protocol's seeded corpus files: none (see the module documentation).
