@@ -328,7 +328,7 @@ impl Compiler<'_> {
         let class = l.value_class();
         let shown = match &o.atom {
             Atom::Word(w) => format!("\"{w}\""),
-            Atom::Str(s) => format!("\"{}\"", String::from_utf8_lossy(s)),
+            Atom::Str(s) => format!("{:?}", String::from_utf8_lossy(s)),
             Atom::Char(c) => format!("'{}'", char::from(*c).escape_default()),
         };
         let target = if l.slice.is_some() { "a byte sequence" } else { type_name(def.ftype) };

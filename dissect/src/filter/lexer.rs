@@ -82,7 +82,8 @@ impl Tok {
     pub fn describe(&self) -> String {
         match self {
             Tok::Word(w) => format!("\"{w}\""),
-            Tok::Str(s) => format!("\"{}\"", String::from_utf8_lossy(s)),
+            // Escaped, so that a message stays one line.
+            Tok::Str(s) => format!("{:?}", String::from_utf8_lossy(s)),
             Tok::Char(c) => format!("'{}'", char::from(*c).escape_default()),
             Tok::LParen => "\"(\"".into(),
             Tok::RParen => "\")\"".into(),

@@ -464,6 +464,8 @@ fn error_messages() {
         ("t.flag == maybe", "column 11: \"maybe\" cannot be converted to a boolean (t.flag)"),
         ("t.name == 'é'", "column 11: character constant must hold one ASCII character"),
         ("é", "column 1: unexpected character 'é'"),
+        ("t.port == 80 \"a\nb\"", "column 14: \"a\\nb\" was unexpected here"),
+        ("t.src == \"a\tb\"", "column 10: \"a\\tb\" cannot be converted to an IPv4 address (t.src)"),
         ("t.port == 80 && é", "column 17: unexpected character 'é'"),
     ];
     let mut bad = Vec::new();
