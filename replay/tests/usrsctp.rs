@@ -106,3 +106,57 @@ fn echo_server_with_one_percent_loss() {
 fn echo_server_with_five_percent_loss() {
     run(0.05, 3, &[1, 100, 1200, 5000, 10_240, 18_445], 40);
 }
+
+/// usrsctp's `client` against our echo server: it sends each line of its standard input as a
+/// message and prints what comes back; every line must come back, in order, and the association
+/// must come up and shut down gracefully (its SCTP_COMM_UP and SCTP_SHUTDOWN_COMP notifications).
+#[test]
+fn usrsctp_client_against_our_echo_server() {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    const CLIENT: &str = "/usr/lib/usrsctp/client";
+    if !Path::new(CLIENT).exists() {
+        assert!(!required(), "{CLIENT} missing and DISSECT_REQUIRE_TOOLS=1");
+        eprintln!("SKIPPED: {CLIENT} missing (apt-get install libusrsctp-examples)");
+        return;
+    }
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let server_port = server.local_addr().unwrap().port();
+    let stop = Arc::new(AtomicBool::new(false));
+    let s2 = stop.clone();
+    let t = std::thread::spawn(move || replay::udp::echo_server(&server, &config(7), 7, || s2.load(Ordering::Relaxed)));
+    let lines: Vec<String> = (0..40).map(|i| format!("line {i:03} {}", "x".repeat(i * 3))).collect();
+    let mut child = Command::new(CLIENT)
+        .args(["127.0.0.1", "7", "0", &free_udp_port().to_string(), &server_port.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start usrsctp client");
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for l in &lines {
+            writeln!(stdin, "{l}").unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // Let the last echoes come back before end of input starts the shutdown.
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = rx.recv_timeout(Duration::from_secs(20)).expect("usrsctp client did not finish").unwrap();
+    stop.store(true, Ordering::Relaxed);
+    t.join().unwrap().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SCTP_COMM_UP"), "{text}");
+    assert!(text.contains("SCTP_SHUTDOWN_COMP"), "{text}");
+    let mut at = 0;
+    for l in &lines {
+        let found = text[at..].find(&format!("{l}\n")).unwrap_or_else(|| panic!("{l:?} not echoed in order:\n{text}"));
+        at += found + l.len();
+    }
+}

@@ -211,6 +211,8 @@ pub struct Association {
     init_retries: u32,
 
     next_tsn: u64,
+    /// Our Initial TSN (for the INIT ACK of an INIT collision).
+    my_itsn: u32,
     /// Highest TSN the peer acknowledged cumulatively.
     cum_ack: u64,
     out_streams: u16,
@@ -287,6 +289,7 @@ impl Association {
             t1: None,
             init_retries: 0,
             next_tsn: itsn as u64 + (1 << 32),
+            my_itsn: itsn,
             cum_ack: itsn as u64 + (1 << 32) - 1,
             out_streams: cfg.streams,
             in_streams: cfg.streams,
@@ -757,13 +760,21 @@ impl Association {
         self.check_shutdown(now);
     }
 
-    /// INIT received (§5.1 step B; only answered when listening, statelessly).
+    /// INIT received: answered statelessly when listening (§5.1 step B); in COOKIE-WAIT or
+    /// COOKIE-ECHOED (an INIT collision, §5.2.1) answered with our own tag and Initial TSN so
+    /// both handshakes lead to the same association. Ignored in other states (restart, §5.2.2,
+    /// is not implemented).
     fn on_init(&mut self, init: &Init<'_>, src_port: u16, now: Instant) {
-        if !self.listening || self.state != State::Closed || init.initiate_tag == 0 {
+        if init.initiate_tag == 0 {
             return;
         }
-        let my_tag = self.rng.random_range(1..=u32::MAX);
-        let my_itsn: u32 = self.rng.random();
+        let (my_tag, my_itsn) = if self.listening && self.state == State::Closed {
+            (self.rng.random_range(1..=u32::MAX), self.rng.random())
+        } else if matches!(self.state, State::CookieWait | State::CookieEchoed) {
+            (self.my_tag, self.my_itsn)
+        } else {
+            return;
+        };
         let cookie = CookieData {
             my_tag,
             peer_tag: init.initiate_tag,
@@ -864,6 +875,22 @@ impl Association {
             self.in_streams = c.in_streams;
             self.ssn_out = vec![0; c.out_streams as usize];
             self.state = State::Established;
+            self.hb_timer = Some(now + self.cfg.heartbeat_interval + self.rto);
+            self.ctrl.push_back(emit_chunk(&Chunk::CookieAck));
+            self.events.push_back(Event::Connected);
+            true
+        } else if c.my_tag == self.my_tag && matches!(self.state, State::CookieWait | State::CookieEchoed) {
+            // §5.2.4 cases B and D during an INIT collision: the peer answered our INIT ACK.
+            self.peer_tag = c.peer_tag;
+            self.peer_cum = unwrap_tsn(1 << 32, c.peer_initial_tsn.wrapping_sub(1));
+            self.peer_rwnd = c.peer_rwnd;
+            self.out_streams = c.out_streams.min(self.cfg.streams);
+            self.in_streams = c.in_streams.min(self.cfg.streams);
+            self.ssn_out.truncate(self.out_streams as usize);
+            self.state = State::Established;
+            self.t1 = None;
+            self.handshake_chunk = None;
+            self.error_count = 0;
             self.hb_timer = Some(now + self.cfg.heartbeat_interval + self.rto);
             self.ctrl.push_back(emit_chunk(&Chunk::CookieAck));
             self.events.push_back(Event::Connected);

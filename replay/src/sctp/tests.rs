@@ -367,3 +367,36 @@ fn heartbeats_unanswered_abort_the_association() {
     assert!(l.run_until(STEPS, |l| l.a.is_closed()));
     assert!(matches!(l.a_events.last(), Some(Event::Aborted(s)) if s.contains("unreachable")));
 }
+
+/// Both sides send INIT at once (§5.2.1): each answers the other's INIT with its own tag, both
+/// COOKIE ECHOes are accepted and both ends agree on the tags.
+#[test]
+fn init_collision() {
+    for lose_first_init in [false, true] {
+        let now = Instant::now();
+        let mut l =
+            Link::new(Association::connect(cfg(1), 5000, 7, now), Association::connect(cfg(2), 7, 5000, now), now);
+        if lose_first_init {
+            l.a_to_b = Impairment::rule(|i, _| i == 0);
+        }
+        assert!(l.run_until(STEPS, |l| l.a.state() == State::Established && l.b.state() == State::Established));
+        assert!(
+            l.run_until(STEPS, |l| l.a_events.contains(&Event::Connected) && l.b_events.contains(&Event::Connected))
+        );
+        assert_eq!(l.a_events.iter().filter(|e| **e == Event::Connected).count(), 1);
+        assert_eq!(l.b_events.iter().filter(|e| **e == Event::Connected).count(), 1);
+        l.a.send(0, 1, false, b"from a").unwrap();
+        l.b.send(0, 2, false, b"from b").unwrap();
+        assert!(
+            l.run_until(STEPS, |l| Link::messages(&l.a_events).len() == 1 && Link::messages(&l.b_events).len() == 1)
+        );
+        assert_eq!(Link::messages(&l.b_events)[0].data, b"from a");
+        assert_eq!(Link::messages(&l.a_events)[0].data, b"from b");
+        assert_eq!(l.a.stats().bad_tag + l.b.stats().bad_tag, 0);
+        let kinds = trace_kinds(&l);
+        // Both INITs crossed: both sides answered one; with a's lost, only a answered b's.
+        for side in [true, false].into_iter().filter(|s| !lose_first_init || *s) {
+            assert!(kinds.contains(&(side, "ChunkType::INIT_ACK".to_string())), "{kinds:?}");
+        }
+    }
+}
