@@ -3,7 +3,9 @@
 //! - [`sctp`]: a sans-IO SCTP association (RFC 9260) built on the wire types of
 //!   `dissect::proto::sctp`, with seeded impairment hooks for tests;
 //! - [`udp`]: a driver carrying it over UDP encapsulation (RFC 6951), with an echo server and a
-//!   checking client.
+//!   checking client;
+//! - [`pcap`]: captures of driver runs (IPv4/UDP/SCTP, LINKTYPE_RAW) for dissect and tshark.
 
+pub mod pcap;
 pub mod sctp;
 pub mod udp;

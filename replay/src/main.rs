@@ -116,7 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             ua.outgoing = Impairment::random(seed, loss, 0.0, 0.0);
             ua.incoming = Impairment::random(seed ^ 0xffff, loss, 0.0, 0.0);
             let msgs = plan(count, &sizes, streams, unordered);
-            let r = echo_check(ua, &msgs, tail, Duration::from_secs(timeout))?;
+            let r = echo_check(&mut ua, &msgs, tail, Duration::from_secs(timeout))?;
             println!(
                 "{} messages echoed intact in {:.3} s; {} chunks retransmitted ({} fast retransmits, {} T3 expiries); {} packets dropped out, {} in",
                 r.echoed,

@@ -41,7 +41,13 @@ pub struct UdpAssoc {
     /// Packets held back by the hooks: release time, outgoing?, bytes.
     held: Vec<(Instant, bool, Vec<u8>)>,
     pub events: VecDeque<Event>,
+    /// When set, every packet sent and received (as on the wire, after the outgoing hooks and
+    /// before the incoming ones), up to [`MAX_RECORDED`] packets.
+    pub record: Option<Vec<crate::pcap::Recorded>>,
 }
+
+/// Bound on recorded packets.
+pub const MAX_RECORDED: usize = 200_000;
 
 fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
@@ -60,6 +66,7 @@ impl UdpAssoc {
             incoming: Impairment::none(),
             held: Vec::new(),
             events: VecDeque::new(),
+            record: None,
         }
     }
 
@@ -80,7 +87,16 @@ impl UdpAssoc {
         Ok(())
     }
 
-    fn send(&self, p: &[u8]) -> io::Result<()> {
+    fn keep(&mut self, sent: bool, p: &[u8]) {
+        if let Some(r) = self.record.as_mut() {
+            if r.len() < MAX_RECORDED {
+                r.push((Instant::now(), sent, p.to_vec()));
+            }
+        }
+    }
+
+    fn send(&mut self, p: &[u8]) -> io::Result<()> {
+        self.keep(true, p);
         match self.sock.send_to(p, self.peer) {
             // Loopback reports an earlier ICMP port unreachable here; SCTP retransmits.
             Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => Ok(()),
@@ -106,6 +122,7 @@ impl UdpAssoc {
         let mut buf = vec![0u8; MAX_DATAGRAM];
         match self.sock.recv_from(&mut buf) {
             Ok((n, from)) if from == self.peer => {
+                self.keep(false, &buf[..n]);
                 let now = Instant::now();
                 for (delay, copy) in self.incoming.apply(buf[..n].to_vec()) {
                     if delay.is_zero() {
@@ -261,7 +278,7 @@ pub struct EchoReport {
 ///
 /// `tail`: see [`check_echoes`].
 pub fn echo_check(
-    mut ua: UdpAssoc,
+    ua: &mut UdpAssoc,
     msgs: &[Planned],
     tail: Option<usize>,
     limit: Duration,

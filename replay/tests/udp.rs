@@ -31,7 +31,7 @@ fn self_echo(loss: f64, dup: f64, reorder: f64, seed: u64) {
     ua.outgoing = Impairment::random(seed, loss, dup, reorder);
     ua.incoming = Impairment::random(seed + 1, loss, dup, reorder);
     let msgs = plan(50, &[1, 100, 1200, 18_445, 65_536], 4, true);
-    let r = echo_check(ua, &msgs, None, Duration::from_secs(60));
+    let r = echo_check(&mut ua, &msgs, None, Duration::from_secs(60));
     stop.store(true, Ordering::Relaxed);
     t.join().unwrap().unwrap();
     let r = r.unwrap();
