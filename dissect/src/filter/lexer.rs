@@ -283,5 +283,5 @@ fn escape(text: &str, at: usize) -> Result<(u8, usize), FilterError> {
         return Ok((v as u8, 1 + digits.len()));
     }
     let ch = text[at + 1..].chars().next().unwrap_or('?');
-    Err(FilterError::new(text, at, format!("unknown escape \\{ch}")))
+    Err(FilterError::new(text, at, format!("unknown escape \\{}", ch.escape_default())))
 }

@@ -404,6 +404,7 @@ fn error_messages() {
         ("t.port)", "column 7: \")\" was unexpected here"),
         ("t.port == \"80", "column 11: string has no closing quote"),
         ("t.name == \"a\\qb\"", "column 13: unknown escape \\q"),
+        ("t.name == \"a\\\nb\"", "column 13: unknown escape \\\\n"),
         ("t.name == \"\\x\"", "column 12: \\x must be followed by one or two hex digits"),
         ("t.name == \"\\777\"", "column 12: octal escape greater than \\377"),
         ("t.port == 'ab'", "column 11: character constant has no closing quote"),
