@@ -50,6 +50,10 @@ fn free_udp_port() -> u16 {
 
 /// Start echo_server on a free UDP port, answering to our socket's port.
 fn start(path: &str, ours: &UdpSocket) -> (Server, SocketAddr) {
+    start_program(path, ours)
+}
+
+fn start_program(path: &str, ours: &UdpSocket) -> (Server, SocketAddr) {
     let port = free_udp_port();
     let our_port = ours.local_addr().unwrap().port();
     let child = Command::new(path)
@@ -158,6 +162,46 @@ fn echo_server_with_one_percent_loss() {
 #[test]
 fn echo_server_with_five_percent_loss() {
     run(0.05, 3, &[1, 100, 1200, 5000, 10_240, 18_445], 40);
+}
+
+#[test]
+fn echo_server_with_twenty_percent_loss() {
+    run(0.2, 4, &[1, 100, 1200, 5000], 8);
+}
+
+/// usrsctp's discard_server (SCTP port 9): every message acknowledged, then a graceful shutdown.
+#[test]
+fn discard_server_takes_everything() {
+    const DISCARD: &str = "/usr/lib/usrsctp/discard_server";
+    if !Path::new(DISCARD).exists() {
+        assert!(!required(), "{DISCARD} missing and DISSECT_REQUIRE_TOOLS=1");
+        eprintln!("SKIPPED: {DISCARD} missing (apt-get install libusrsctp-examples)");
+        return;
+    }
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let (_server, addr) = start_program(DISCARD, &sock);
+    let mut ua = UdpAssoc::connect(sock, addr, config(5), 5001, 9);
+    ua.outgoing = Impairment::random(5, 0.05, 0.0, 0.0);
+    ua.incoming = Impairment::random(6, 0.05, 0.0, 0.0);
+    let limit = Duration::from_secs(30);
+    ua.run_until(limit, "handshake", |u| u.assoc.state() == replay::sctp::State::Established).unwrap();
+    let msgs = plan(200, &[1, 500, 1200, 18_445, 65_536], 5, true);
+    let mut next = 0;
+    ua.run_until(limit, "all sent and acknowledged", |u| {
+        while let Some(m) = msgs.get(next) {
+            if u.assoc.send(m.stream, m.ppid, m.unordered, &m.data).is_err() {
+                break;
+            }
+            next += 1;
+        }
+        next == msgs.len() && u.assoc.buffered() == 0
+    })
+    .unwrap();
+    ua.assoc.close(std::time::Instant::now());
+    ua.run_until(limit, "shutdown", |u| u.assoc.is_closed()).unwrap();
+    let events: Vec<_> = ua.events.iter().cloned().collect();
+    assert!(events.contains(&replay::sctp::Event::Closed), "{events:?}");
+    assert!(ua.assoc.stats().retransmitted_chunks > 0);
 }
 
 /// usrsctp's `client` against our echo server: it sends each line of its standard input as a
