@@ -46,6 +46,8 @@ pub struct Config {
     pub secret: [u8; 32],
     /// Seed of the tags and initial TSNs.
     pub seed: u64,
+    /// Offer and accept PR-SCTP (RFC 3758): abandoned messages and FORWARD TSN.
+    pub pr_sctp: bool,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             cookie_lifetime: Duration::from_secs(60),
             secret: [0x5c; 32],
             seed: 0,
+            pr_sctp: true,
         }
     }
 }
@@ -111,6 +114,17 @@ pub enum Event {
     Aborted(String),
 }
 
+/// Per-message options of [`Association::send_with`]: PR-SCTP policies (RFC 3758 §4), used
+/// when the peer supports PR-SCTP; the message is abandoned at its first retransmission past
+/// either limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Timed reliability: abandon the message once this long has passed since it was queued.
+    pub lifetime: Option<Duration>,
+    /// Limited retransmissions: abandon the message rather than retransmit it more often.
+    pub max_retransmits: Option<u32>,
+}
+
 /// Why a message was not queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -144,6 +158,9 @@ pub struct Stats {
     pub sacks_out: u64,
     pub gap_blocks_out: u64,
     pub heartbeats_out: u64,
+    pub abandoned_messages: u64,
+    pub forward_tsns_out: u64,
+    pub forward_tsns_in: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +179,12 @@ struct OutChunk {
     retransmit: bool,
     misses: u32,
     fast_retransmitted: bool,
+    /// The user message it belongs to (a counter), to abandon all its fragments together.
+    msg: u64,
+    abandon_at: Option<Instant>,
+    max_retransmits: Option<u32>,
+    /// Abandoned (RFC 3758 §3.5): neither retransmitted nor counted in flight.
+    abandoned: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +278,12 @@ pub struct Association {
     hb_timer: Option<Instant>,
     hb_outstanding: Option<u64>,
     stats: Stats,
+    /// Both ends support PR-SCTP.
+    peer_pr_sctp: bool,
+    /// Advanced.Peer.Ack.Point (RFC 3758 §3.5).
+    adv_peer_ack: u64,
+    fwd_tsn_pending: bool,
+    msg_counter: u64,
 }
 
 /// The TSN nearest to `base` whose low 32 bits are `tsn` (serial arithmetic, RFC 1982).
@@ -326,6 +355,10 @@ impl Association {
             hb_timer: None,
             hb_outstanding: None,
             stats: Stats::default(),
+            peer_pr_sctp: false,
+            adv_peer_ack: 0,
+            fwd_tsn_pending: false,
+            msg_counter: 0,
             cfg,
         }
     }
@@ -340,7 +373,11 @@ impl Association {
             outbound_streams: a.cfg.streams,
             inbound_streams: a.cfg.streams,
             initial_tsn: a.next_tsn as u32,
-            params: vec![Param::SupportedAddressTypes(vec![5, 6])],
+            params: if a.cfg.pr_sctp {
+                vec![Param::SupportedAddressTypes(vec![5, 6]), Param::ForwardTsnSupported]
+            } else {
+                vec![Param::SupportedAddressTypes(vec![5, 6])]
+            },
         };
         let c = emit_chunk(&Chunk::Init(init));
         a.special.push_back((0, c.clone()));
@@ -392,8 +429,21 @@ impl Association {
         self.cfg.mtu.saturating_sub(CommonHeader::LEN + 16).max(1)
     }
 
-    /// Queue a user message (§6.1, fragmented per §6.9).
+    /// Queue a user message (§6.1, fragmented per §6.9), fully reliable.
     pub fn send(&mut self, stream: u16, ppid: u32, unordered: bool, data: &[u8]) -> Result<(), SendError> {
+        self.send_with(stream, ppid, unordered, data, SendOptions::default(), self.epoch)
+    }
+
+    /// Queue a user message with PR-SCTP options; `now` starts its lifetime.
+    pub fn send_with(
+        &mut self,
+        stream: u16,
+        ppid: u32,
+        unordered: bool,
+        data: &[u8],
+        opts: SendOptions,
+        now: Instant,
+    ) -> Result<(), SendError> {
         match self.state {
             State::CookieWait | State::CookieEchoed | State::Established => {}
             _ => return Err(SendError::NotOpen),
@@ -420,6 +470,8 @@ impl Association {
         };
         let frag = self.max_payload();
         let n = data.len().div_ceil(frag);
+        self.msg_counter += 1;
+        let abandon_at = opts.lifetime.map(|l| now + l);
         for (i, piece) in data.chunks(frag).enumerate() {
             self.unsent.push_back(OutChunk {
                 tsn: self.next_tsn,
@@ -435,6 +487,10 @@ impl Association {
                 retransmit: false,
                 misses: 0,
                 fast_retransmitted: false,
+                msg: self.msg_counter,
+                abandon_at,
+                max_retransmits: opts.max_retransmits,
+                abandoned: false,
             });
             self.next_tsn += 1;
         }
@@ -562,7 +618,7 @@ impl Association {
     /// T3-rtx expiry, §6.3.3 and §7.2.3.
     fn on_t3(&mut self, now: Instant) {
         self.t3 = None;
-        if self.sent.iter().all(|c| c.gap_acked || c.retransmit) {
+        if self.sent.iter().all(|c| c.gap_acked || c.retransmit || c.abandoned) && !self.fwd_tsn_outstanding() {
             return;
         }
         self.stats.t3_expiries += 1;
@@ -578,10 +634,128 @@ impl Association {
         self.fast_recovery = None;
         self.fast_rtx_pending = false;
         self.rtt_probe = None;
-        for c in self.sent.iter_mut().filter(|c| !c.gap_acked) {
+        for c in self.sent.iter_mut().filter(|c| !c.gap_acked && !c.abandoned) {
             c.retransmit = true;
         }
+        self.abandon(now);
+        if self.adv_peer_ack > self.cum_ack {
+            self.fwd_tsn_pending = true;
+        }
         self.t3 = Some(now + self.rto);
+    }
+
+    /// RFC 3758 §3.5 A3/A5: chunks marked for retransmission whose message's lifetime is over or
+    /// retransmission limit reached are abandoned with every other fragment of their message,
+    /// and Advanced.Peer.Ack.Point moves over the abandoned chunks that follow the cumulative
+    /// TSN ack (C1-C3), which a FORWARD TSN then announces.
+    fn abandon(&mut self, now: Instant) {
+        if !self.peer_pr_sctp {
+            return;
+        }
+        let expired = |c: &OutChunk| {
+            c.retransmit
+                && (c.abandon_at.is_some_and(|t| t <= now) || c.max_retransmits.is_some_and(|m| c.tx_count > m))
+        };
+        let mut msgs: Vec<u64> = self.sent.iter().filter(|c| !c.abandoned && expired(c)).map(|c| c.msg).collect();
+        msgs.dedup();
+        for m in msgs {
+            self.stats.abandoned_messages += 1;
+            for c in self.sent.iter_mut().filter(|c| c.msg == m) {
+                c.abandoned = true;
+                c.retransmit = false;
+                c.fast_retransmitted = false;
+            }
+            // Fragments of the message not sent yet are at the front of the queue.
+            while self.unsent.front().is_some_and(|c| c.msg == m) {
+                if let Some(mut c) = self.unsent.pop_front() {
+                    c.abandoned = true;
+                    self.sent.push_back(c);
+                }
+            }
+        }
+        let mut adv = self.adv_peer_ack.max(self.cum_ack);
+        for c in self.sent.iter() {
+            if c.tsn <= adv {
+                continue;
+            }
+            if c.tsn == adv + 1 && c.abandoned {
+                adv = c.tsn;
+            } else {
+                break;
+            }
+        }
+        if adv > self.adv_peer_ack.max(self.cum_ack) {
+            self.adv_peer_ack = adv;
+            self.fwd_tsn_pending = true;
+        }
+    }
+
+    /// The FORWARD TSN chunk for the current Advanced.Peer.Ack.Point (RFC 3758 §3.2), with the
+    /// highest abandoned SSN of each stream whose ordered messages it skips.
+    fn build_forward_tsn(&mut self) -> Vec<u8> {
+        let mut per_stream: BTreeMap<u16, u16> = BTreeMap::new();
+        for c in self.sent.iter().filter(|c| c.tsn <= self.adv_peer_ack && c.abandoned && !c.unordered) {
+            let e = per_stream.entry(c.stream).or_insert(c.ssn);
+            if (c.ssn.wrapping_sub(*e) as i16) > 0 {
+                *e = c.ssn;
+            }
+        }
+        let streams = per_stream
+            .into_iter()
+            .map(|(stream_id, ssn)| dissect::proto::sctp::ForwardTsnStream { stream_id, ssn })
+            .collect();
+        self.fwd_tsn_pending = false;
+        self.stats.forward_tsns_out += 1;
+        emit_chunk(&Chunk::ForwardTsn { new_cum_tsn: self.adv_peer_ack as u32, streams })
+    }
+
+    /// FORWARD TSN received (RFC 3758 §3.6): the TSNs up to the new cumulative TSN are treated as
+    /// received, their partial messages dropped, and ordered delivery moves past the skipped
+    /// SSNs (delivering what waited behind them).
+    fn on_forward_tsn(&mut self, new_cum_tsn: u32, streams: &[dissect::proto::sctp::ForwardTsnStream]) {
+        if !matches!(self.state, State::Established | State::ShutdownPending | State::ShutdownSent) {
+            return;
+        }
+        self.stats.forward_tsns_in += 1;
+        self.sack_now = true;
+        let nc = unwrap_tsn(self.peer_cum, new_cum_tsn);
+        if nc <= self.peer_cum {
+            return;
+        }
+        let keep = self.rx.split_off(&(nc + 1));
+        let dropped = std::mem::replace(&mut self.rx, keep);
+        let bytes: usize = dropped.values().map(|r| r.data.len()).sum();
+        self.held_bytes = self.held_bytes.saturating_sub(bytes);
+        self.above = self.above.split_off(&(nc + 1));
+        self.peer_cum = nc;
+        while self.above.first() == Some(&(self.peer_cum + 1)) {
+            self.above.pop_first();
+            self.peer_cum += 1;
+        }
+        for s in streams {
+            if s.stream_id >= self.in_streams {
+                continue;
+            }
+            let st = self.in_stream_state.entry(s.stream_id).or_default();
+            let new_next = s.ssn.wrapping_add(1);
+            if (new_next.wrapping_sub(st.next_ssn) as i16) <= 0 {
+                continue;
+            }
+            while st.next_ssn != new_next {
+                if let Some(m) = st.pending.remove(&st.next_ssn) {
+                    self.events.push_back(Event::Message(m));
+                }
+                st.next_ssn = st.next_ssn.wrapping_add(1);
+            }
+            while let Some(m) = st.pending.remove(&st.next_ssn) {
+                self.events.push_back(Event::Message(m));
+                st.next_ssn = st.next_ssn.wrapping_add(1);
+            }
+        }
+    }
+
+    fn fwd_tsn_outstanding(&self) -> bool {
+        self.peer_pr_sctp && self.adv_peer_ack > self.cum_ack
     }
 
     fn abort_unreachable(&mut self) {
@@ -739,6 +913,9 @@ impl Association {
                     let s = causes.iter().map(|c| format!("{:?}", c.code())).collect::<Vec<_>>().join(", ");
                     self.events.push_back(Event::PeerError(s));
                 }
+                Chunk::ForwardTsn { new_cum_tsn, streams } if self.cfg.pr_sctp => {
+                    self.on_forward_tsn(*new_cum_tsn, streams);
+                }
                 Chunk::Abort { .. } | Chunk::ShutdownComplete { .. } => {}
                 other => {
                     // §3.2: the upper two bits of an unprocessed chunk type.
@@ -785,6 +962,7 @@ impl Association {
             in_streams: self.cfg.streams.min(init.outbound_streams),
             peer_port: src_port,
             created_ms: now.saturating_duration_since(self.epoch).as_millis() as u64,
+            pr_sctp: self.cfg.pr_sctp && init.params.contains(&Param::ForwardTsnSupported),
         }
         .seal(&self.cfg.secret);
         // §3.3.2.1: parameters to report as unrecognized (upper bits 01 or 11).
@@ -797,7 +975,7 @@ impl Association {
                     | Param::SupportedAddressTypes(_)
                     | Param::CookiePreservative(_)
                     | Param::HostName(_)
-            );
+            ) || (self.cfg.pr_sctp && matches!(p, Param::ForwardTsnSupported));
             if !known && (p.ty().0 >> 14) & 1 == 1 && unrecognized.len() < 8 {
                 let mut raw = Vec::new();
                 p.emit(&mut raw);
@@ -805,6 +983,9 @@ impl Association {
             }
         }
         let mut params = vec![Param::StateCookie(&cookie)];
+        if self.cfg.pr_sctp && init.params.contains(&Param::ForwardTsnSupported) {
+            params.push(Param::ForwardTsnSupported);
+        }
         params.extend(unrecognized.iter().map(|r| Param::UnrecognizedParameter(r)));
         let ack = Init {
             initiate_tag: my_tag,
@@ -831,6 +1012,7 @@ impl Association {
             return;
         };
         self.peer_tag = ack.initiate_tag;
+        self.peer_pr_sctp = self.cfg.pr_sctp && ack.params.contains(&Param::ForwardTsnSupported);
         self.peer_cum = unwrap_tsn(1 << 32, ack.initial_tsn.wrapping_sub(1));
         self.peer_rwnd = ack.a_rwnd;
         self.out_streams = self.cfg.streams.min(ack.inbound_streams);
@@ -871,6 +1053,7 @@ impl Association {
             self.cum_ack = self.next_tsn - 1;
             self.peer_cum = unwrap_tsn(1 << 32, c.peer_initial_tsn.wrapping_sub(1));
             self.peer_rwnd = c.peer_rwnd;
+            self.peer_pr_sctp = c.pr_sctp;
             self.out_streams = c.out_streams;
             self.in_streams = c.in_streams;
             self.ssn_out = vec![0; c.out_streams as usize];
@@ -882,6 +1065,7 @@ impl Association {
         } else if c.my_tag == self.my_tag && matches!(self.state, State::CookieWait | State::CookieEchoed) {
             // §5.2.4 cases B and D during an INIT collision: the peer answered our INIT ACK.
             self.peer_tag = c.peer_tag;
+            self.peer_pr_sctp = c.pr_sctp;
             self.peer_cum = unwrap_tsn(1 << 32, c.peer_initial_tsn.wrapping_sub(1));
             self.peer_rwnd = c.peer_rwnd;
             self.out_streams = c.out_streams.min(self.cfg.streams);
@@ -1111,7 +1295,11 @@ impl Association {
     }
 
     fn flight(&self) -> usize {
-        self.sent.iter().filter(|c| c.tx_count > 0 && !c.gap_acked && !c.retransmit).map(|c| c.data.len()).sum()
+        self.sent
+            .iter()
+            .filter(|c| c.tx_count > 0 && !c.gap_acked && !c.retransmit && !c.abandoned)
+            .map(|c| c.data.len())
+            .sum()
     }
 
     /// A SACK received, §6.2.1, with the congestion control of §7.2.
@@ -1130,7 +1318,7 @@ impl Association {
         let mut newly = 0usize;
         while self.sent.front().is_some_and(|c| c.tsn <= cum) {
             let Some(c) = self.sent.pop_front() else { break };
-            if !c.gap_acked {
+            if !c.gap_acked && !c.abandoned {
                 newly += c.data.len();
             }
             self.queued_bytes = self.queued_bytes.saturating_sub(c.data.len());
@@ -1166,7 +1354,7 @@ impl Association {
                 if c.tsn >= h {
                     break;
                 }
-                if !c.gap_acked && c.tx_count > 0 && !c.retransmit && !c.fast_retransmitted {
+                if !c.gap_acked && c.tx_count > 0 && !c.retransmit && !c.fast_retransmitted && !c.abandoned {
                     c.misses += 1;
                     if c.misses >= 3 {
                         c.retransmit = true;
@@ -1194,6 +1382,7 @@ impl Association {
                 }
             }
         }
+        self.abandon(now);
         if marked > 0 {
             self.stats.fast_retransmits += marked;
             self.fast_rtx_pending = true;
@@ -1209,7 +1398,7 @@ impl Association {
             self.error_count = 0;
         }
         self.peer_rwnd = s.a_rwnd.saturating_sub(self.flight() as u32);
-        if self.sent.iter().all(|c| c.gap_acked) {
+        if self.sent.iter().all(|c| c.gap_acked || c.abandoned) && !self.fwd_tsn_outstanding() {
             self.t3 = None;
         } else if advanced {
             self.t3 = Some(now + self.rto);
@@ -1285,6 +1474,17 @@ impl Association {
             }
         }
         let can_data = matches!(self.state, State::Established | State::ShutdownPending | State::ShutdownReceived);
+        if can_data && self.fwd_tsn_pending && self.fwd_tsn_outstanding() {
+            let f = self.build_forward_tsn();
+            if !body.is_empty() && body.len() + f.len() > room {
+                self.ctrl.push_front(f);
+            } else {
+                body.extend_from_slice(&f);
+            }
+            if self.t3.is_none() {
+                self.t3 = Some(now + self.rto);
+            }
+        }
         let data_waiting = can_data
             && (self.sent.iter().any(|c| c.retransmit) || (!self.unsent.is_empty() && self.flight() < self.cwnd));
         if self.sack_now || (self.sack_timer.is_some() && data_waiting) {

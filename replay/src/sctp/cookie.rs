@@ -4,14 +4,15 @@
 //!
 //! Layout: my tag, peer tag, my initial TSN, peer initial TSN, peer a_rwnd (4 bytes each),
 //! outbound streams, inbound streams, peer port (2 bytes each), creation time in ms since the
-//! endpoint's epoch (8 bytes), then the 32-byte MAC over all of it.
+//! endpoint's epoch (8 bytes), whether the peer offered PR-SCTP (1 byte), then the 32-byte MAC
+//! over all of it.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-const BODY: usize = 4 * 5 + 2 * 3 + 8;
+const BODY: usize = 4 * 5 + 2 * 3 + 8 + 1;
 const MAC: usize = 32;
 /// Length of a cookie on the wire.
 pub const COOKIE_LEN: usize = BODY + MAC;
@@ -28,6 +29,8 @@ pub struct CookieData {
     pub in_streams: u16,
     pub peer_port: u16,
     pub created_ms: u64,
+    /// The peer's INIT carried Forward-TSN-Supported (RFC 3758 §3.3) and we support it too.
+    pub pr_sctp: bool,
 }
 
 fn mac(secret: &[u8], body: &[u8]) -> HmacSha256 {
@@ -48,6 +51,7 @@ impl CookieData {
             out.extend_from_slice(&v.to_be_bytes());
         }
         out.extend_from_slice(&self.created_ms.to_be_bytes());
+        out.push(self.pr_sctp as u8);
         let tag = mac(secret, &out).finalize().into_bytes();
         out.extend_from_slice(&tag);
         out
@@ -74,6 +78,7 @@ impl CookieData {
             in_streams: u16_at(22),
             peer_port: u16_at(24),
             created_ms: u64::from_be_bytes(ms),
+            pr_sctp: body[34] == 1,
         })
     }
 }
@@ -93,6 +98,7 @@ mod tests {
             in_streams: 7,
             peer_port: 8,
             created_ms: 9,
+            pr_sctp: true,
         }
     }
 

@@ -9,9 +9,10 @@
 //! SACK (§6.2), retransmission with the RTO of §6.3 and its backoff, fast retransmit (§7.2.4),
 //! slow start and congestion avoidance (§7.2), the receiver window (§6.1), HEARTBEAT (§8.3),
 //! graceful SHUTDOWN (§9.2), ABORT (§9.1), ERROR causes for unrecognized chunks, invalid
-//! streams and stale cookies, INIT collision during the handshake (§5.2.1, §5.2.4 B and D).
-//! Not implemented: restart of an established association (§5.2.2, tie-tags), multi-homing,
-//! PR-SCTP (RFC 3758), AUTH (RFC 4895), ECN.
+//! streams and stale cookies, INIT collision during the handshake (§5.2.1, §5.2.4 B and D),
+//! PR-SCTP (RFC 3758: Forward-TSN-Supported negotiation, per-message lifetime or retransmission
+//! limit, abandonment, FORWARD TSN sent and received). Not implemented: restart of an
+//! established association (§5.2.2, tie-tags), multi-homing, AUTH (RFC 4895), I-DATA, ECN.
 //!
 //! [`Link`] runs two associations over a simulated link with a virtual clock and a step bound;
 //! [`Impairment`] damages packets by rule or from a seed.
@@ -21,7 +22,7 @@ pub mod cookie;
 mod impair;
 mod sim;
 
-pub use assoc::{Association, Config, Event, Message, SendError, State, Stats};
+pub use assoc::{Association, Config, Event, Message, SendError, SendOptions, State, Stats};
 pub use impair::{DropRule, Impairment};
 pub use sim::Link;
 

@@ -400,3 +400,62 @@ fn init_collision() {
         }
     }
 }
+
+/// PR-SCTP (RFC 3758): a message past its retransmission limit is abandoned, a FORWARD TSN moves
+/// the peer past it, and the ordered message behind it on the same stream is delivered.
+#[test]
+fn forward_tsn_abandons_limited_message() {
+    for by_lifetime in [false, true] {
+        let mut l = established();
+        // Every packet carrying the first message (5000 bytes, several fragments) is lost.
+        l.a_to_b = Impairment::rule(|_, p| has_chunk(p, |c| matches!(c, Chunk::Data(d) if d.ppid == 1)));
+        let opts = if by_lifetime {
+            SendOptions { lifetime: Some(Duration::from_millis(500)), max_retransmits: None }
+        } else {
+            SendOptions { lifetime: None, max_retransmits: Some(1) }
+        };
+        let now = l.now;
+        l.a.send_with(3, 1, false, &[1; 5000], opts, now).unwrap();
+        l.a.send(3, 2, false, b"behind it").unwrap();
+        l.a.send(3, 3, true, b"unordered").unwrap();
+        assert!(l.run_until(STEPS, |l| Link::messages(&l.b_events).len() == 2 && l.a.buffered() == 0));
+        let mut got: Vec<u32> = Link::messages(&l.b_events).iter().map(|m| m.ppid).collect();
+        got.sort();
+        assert_eq!(got, vec![2, 3], "lifetime: {by_lifetime}");
+        assert_eq!(l.a.stats().abandoned_messages, 1);
+        assert!(l.a.stats().forward_tsns_out >= 1);
+        assert!(l.b.stats().forward_tsns_in >= 1);
+        let fwd = l.trace.iter().find_map(|(_, a, p)| {
+            let pk = Packet::parse(p).ok()?;
+            pk.chunks.iter().find_map(|c| match c {
+                Chunk::ForwardTsn { streams, .. } if *a => Some(streams.clone()),
+                _ => None,
+            })
+        });
+        // Stream 3's SSN 0 is skipped.
+        assert_eq!(fwd, Some(vec![dissect::proto::sctp::ForwardTsnStream { stream_id: 3, ssn: 0 }]));
+        // The association goes on: a later message on the stream arrives.
+        l.a.send(3, 4, false, b"later").unwrap();
+        assert!(l.run_until(STEPS, |l| Link::messages(&l.b_events).len() == 3));
+    }
+}
+
+/// Without PR-SCTP on one side the same message is retransmitted until it arrives.
+#[test]
+fn without_pr_sctp_limits_are_ignored() {
+    let now = Instant::now();
+    let no_pr = Config { pr_sctp: false, ..cfg(2) };
+    let mut l = Link::new(Association::connect(cfg(1), 5000, 7, now), Association::listen(no_pr, 7, now), now);
+    assert!(l.run_until(STEPS, connected));
+    let mut n = 0;
+    l.a_to_b = Impairment::rule(move |_, p| {
+        let d = has_chunk(p, |c| matches!(c, Chunk::Data(_)));
+        n += d as u32;
+        d && n <= 2
+    });
+    let opts = SendOptions { lifetime: None, max_retransmits: Some(0) };
+    let now = l.now;
+    l.a.send_with(0, 1, false, b"kept", opts, now).unwrap();
+    assert!(l.run_until(STEPS, |l| Link::messages(&l.b_events).len() == 1));
+    assert_eq!(l.a.stats().abandoned_messages, 0);
+}
