@@ -459,3 +459,43 @@ fn without_pr_sctp_limits_are_ignored() {
     assert!(l.run_until(STEPS, |l| Link::messages(&l.b_events).len() == 1));
     assert_eq!(l.a.stats().abandoned_messages, 0);
 }
+
+/// Mutated packets (flipped bytes, cut lengths, with the CRC32c fixed up so they reach the
+/// chunk code) never panic an association, and it stays usable.
+#[test]
+fn mutated_packets_do_not_panic() {
+    use rand::{Rng, SeedableRng};
+    let mut l = established();
+    l.a.send(1, 5, false, &[7; 3000]).unwrap();
+    l.b.send(1, 6, true, b"x").unwrap();
+    l.a.close(l.now);
+    assert!(l.run_until(STEPS, |l| l.a.is_closed() && l.b.is_closed()));
+    let corpus: Vec<Vec<u8>> = l.trace.iter().map(|(_, _, p)| p.clone()).collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+    for round in 0..4 {
+        let mut l = established();
+        for _ in 0..5000 {
+            let mut p = corpus[rng.random_range(0..corpus.len())].clone();
+            for _ in 0..rng.random_range(1..4) {
+                let i = rng.random_range(0..p.len());
+                p[i] = rng.random();
+            }
+            if rng.random_bool(0.3) {
+                let n = rng.random_range(0..=p.len());
+                p.truncate(n);
+            }
+            if rng.random_bool(0.5) && p.len() >= 8 {
+                // Aim at the live association: its ports and tag.
+                let target = if round % 2 == 0 { &l.trace[1].2 } else { &l.trace[2].2 };
+                p[..8].copy_from_slice(&target[..8]);
+            }
+            dissect::proto::sctp::crc::set_checksum(&mut p);
+            if round % 2 == 0 {
+                l.a.handle(&p, l.now);
+            } else {
+                l.b.handle(&p, l.now);
+            }
+            l.run_until(3, |_| false);
+        }
+    }
+}
