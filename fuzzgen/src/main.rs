@@ -37,9 +37,10 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Record real TLS sessions (OpenSSL, in memory) into capture files with their key logs.
+    /// Record real TLS and DTLS sessions (OpenSSL, in memory) into capture files with their key logs.
     ///
-    /// Files: ctp-tls.pcapng and ctp-tls.keys. TLS randomness makes each recording different,
+    /// Files: ctp-tls, mtatls-tls and gist-dtls (.pcapng and .keys). TLS randomness makes each
+    /// recording different,
     /// so these are not part of `fuzzgen corpus`; the seed only places addresses and times.
     Record {
         /// Directory to write into (created if missing; files of the same name are replaced).

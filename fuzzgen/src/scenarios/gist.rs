@@ -125,9 +125,11 @@ fn stack(p: MaProtocolId, port: Option<&[u8]>) -> [Object<'_>; 2] {
     ]
 }
 
-/// The D-mode handshake, then the C-mode messages (each as bytes, with its direction: true for
-/// querier to responder).
-fn messages(s: &Session, p: MaProtocolId, port: &[u8]) -> (Vec<(bool, Vec<u8>)>, Vec<(bool, Vec<u8>)>) {
+/// Messages as bytes, each with its direction: true for querier to responder.
+type Script = Vec<(bool, Vec<u8>)>;
+
+/// The D-mode handshake, then the C-mode messages.
+fn messages(s: &Session, p: MaProtocolId, port: &[u8]) -> (Script, Script) {
     let sid = || Object::new(ObjectType::SESSION_ID, ObjectValue::SessionId(s.sid));
     let qc = || Object::new(ObjectType::QUERY_COOKIE, ObjectValue::QueryCookie(&s.qcookie));
     let rc = || Object::new(ObjectType::RESPONDER_COOKIE, ObjectValue::ResponderCookie(&s.rcookie));
