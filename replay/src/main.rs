@@ -34,6 +34,17 @@ enum Cmd {
         #[arg(long, default_value_t = 7)]
         sctp_port: u16,
     },
+    /// Throughput of one association over UDP on loopback beside usrsctp's tsctp (a ratio).
+    SctpBench {
+        #[arg(long, default_value = "/usr/lib/usrsctp/tsctp")]
+        tsctp: std::path::PathBuf,
+        /// Message length.
+        #[arg(long, default_value_t = 1000)]
+        length: usize,
+        /// Seconds of each transfer.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+    },
     /// Send messages to an SCTP echo server over UDP encapsulation and check the echoes.
     SctpClient {
         /// The server's UDP address.
@@ -96,6 +107,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut cfg = loopback_config(seed);
             cfg.secret[..8].copy_from_slice(&seed.to_be_bytes());
             echo_server(&sock, &cfg, sctp_port, || false)?;
+        }
+        Cmd::SctpBench { tsctp, length, seconds } => {
+            let r = replay::bench::tsctp_ratio(&tsctp, length, seconds, loopback_config(1))?;
+            println!(
+                "{length}-byte messages for {seconds} s to tsctp: replay {:.1} MB/s, tsctp {:.1} MB/s, ratio {:.3}",
+                r.ours / 1e6,
+                r.tsctp / 1e6,
+                r.ours / r.tsctp
+            );
         }
         Cmd::SctpClient {
             remote,
