@@ -20,6 +20,8 @@ struct Cli {
     cmd: Cmd,
 }
 
+/// Subcommands are named after their transport and role (`sctp-echo`, `sctp-client`, ...).
+#[allow(clippy::enum_variant_names)]
 #[derive(Subcommand)]
 enum Cmd {
     /// Echo every SCTP message received over UDP encapsulation.
