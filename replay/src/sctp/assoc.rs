@@ -104,6 +104,9 @@ pub enum Event {
     Connected,
     /// A whole user message.
     Message(Message),
+    /// The peer restarted the association (§5.2.4 case A): what was queued or in flight is
+    /// gone, sequence numbers start over.
+    Restarted,
     /// The peer started a graceful shutdown (§9.2): no more messages can be sent.
     PeerShutdown,
     /// The peer reported errors in an ERROR chunk (§3.3.10); the causes, formatted.
@@ -860,7 +863,8 @@ impl Association {
                 self.special.push_back((h.verification_tag, c));
                 return;
             }
-            Some(Chunk::CookieEcho { .. }) if self.listening => {}
+            // The cookie's own tag is checked once its MAC is (§5.1.5, §5.2.4).
+            Some(Chunk::CookieEcho { .. }) => {}
             _ => {
                 if self.state == State::Closed || h.verification_tag != self.my_tag {
                     self.stats.bad_tag += 1;
@@ -945,10 +949,18 @@ impl Association {
         if init.initiate_tag == 0 {
             return;
         }
+        let mut tie = (0, 0);
         let (my_tag, my_itsn) = if self.listening && self.state == State::Closed {
             (self.rng.random_range(1..=u32::MAX), self.rng.random())
         } else if matches!(self.state, State::CookieWait | State::CookieEchoed) {
             (self.my_tag, self.my_itsn)
+        } else if matches!(self.state, State::Established | State::ShutdownPending | State::ShutdownReceived)
+            && init.initiate_tag != self.peer_tag
+        {
+            // §5.2.2: an unexpected INIT (the peer restarted): a new tag, the Tie-Tags of the
+            // association in place.
+            tie = (self.my_tag, self.peer_tag);
+            (self.rng.random_range(1..=u32::MAX), self.rng.random())
         } else {
             return;
         };
@@ -963,6 +975,8 @@ impl Association {
             peer_port: src_port,
             created_ms: now.saturating_duration_since(self.epoch).as_millis() as u64,
             pr_sctp: self.cfg.pr_sctp && init.params.contains(&Param::ForwardTsnSupported),
+            my_tie_tag: tie.0,
+            peer_tie_tag: tie.1,
         }
         .seal(&self.cfg.secret);
         // §3.3.2.1: parameters to report as unrecognized (upper bits 01 or 11).
@@ -996,7 +1010,9 @@ impl Association {
             params,
         };
         let c = emit_chunk(&Chunk::InitAck(ack));
-        self.remote_port = src_port;
+        if self.listening {
+            self.remote_port = src_port;
+        }
         self.special.push_back((init.initiate_tag, c));
     }
 
@@ -1032,11 +1048,17 @@ impl Association {
         let Some(c) = CookieData::open(cookie, &self.cfg.secret) else {
             return false;
         };
-        if self.listening && self.state == State::Closed {
-            if vtag != c.my_tag {
-                self.stats.bad_tag += 1;
-                return false;
-            }
+        if vtag != c.my_tag {
+            self.stats.bad_tag += 1;
+            return false;
+        }
+        let restart = self.state != State::Closed
+            && !matches!(self.state, State::CookieWait | State::CookieEchoed)
+            && c.my_tag != self.my_tag
+            && c.peer_tag != self.peer_tag
+            && c.my_tie_tag == self.my_tag
+            && c.peer_tie_tag == self.peer_tag;
+        if (self.listening && self.state == State::Closed) || restart {
             let age_ms = now.saturating_duration_since(self.epoch).as_millis() as u64;
             let age = age_ms.saturating_sub(c.created_ms);
             if age > self.cfg.cookie_lifetime.as_millis() as u64 {
@@ -1045,6 +1067,30 @@ impl Association {
                 self.special.push_back((c.peer_tag, e));
                 return false;
             }
+            if restart {
+                // §5.2.4 case A: start over with the new tags; what was queued is dropped.
+                self.unsent.clear();
+                self.sent.clear();
+                self.queued_bytes = 0;
+                self.rx.clear();
+                self.above.clear();
+                self.held_bytes =
+                    self.events.iter().map(|e| if let Event::Message(m) = e { m.data.len() } else { 0 }).sum();
+                self.in_stream_state.clear();
+                self.dups.clear();
+                self.ctrl.clear();
+                self.t3 = None;
+                self.t2 = None;
+                self.fast_recovery = None;
+                self.adv_peer_ack = 0;
+                self.fwd_tsn_pending = false;
+                self.error_count = 0;
+                self.cwnd = (4 * self.cfg.mtu).min((2 * self.cfg.mtu).max(4380));
+                self.ssthresh = usize::MAX;
+                self.state = State::Closed;
+                self.events.push_back(Event::Restarted);
+            }
+            let first = !restart;
             self.listening = false;
             self.my_tag = c.my_tag;
             self.peer_tag = c.peer_tag;
@@ -1060,7 +1106,9 @@ impl Association {
             self.state = State::Established;
             self.hb_timer = Some(now + self.cfg.heartbeat_interval + self.rto);
             self.ctrl.push_back(emit_chunk(&Chunk::CookieAck));
-            self.events.push_back(Event::Connected);
+            if first {
+                self.events.push_back(Event::Connected);
+            }
             true
         } else if c.my_tag == self.my_tag && matches!(self.state, State::CookieWait | State::CookieEchoed) {
             // §5.2.4 cases B and D during an INIT collision: the peer answered our INIT ACK.

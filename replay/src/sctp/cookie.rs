@@ -4,15 +4,16 @@
 //!
 //! Layout: my tag, peer tag, my initial TSN, peer initial TSN, peer a_rwnd (4 bytes each),
 //! outbound streams, inbound streams, peer port (2 bytes each), creation time in ms since the
-//! endpoint's epoch (8 bytes), whether the peer offered PR-SCTP (1 byte), then the 32-byte MAC
-//! over all of it.
+//! endpoint's epoch (8 bytes), whether the peer offered PR-SCTP (1 byte), the Tie-Tags (our and
+//! the peer's tags of the association in place when the INIT came, 0 when none, §5.2.2; 4 bytes
+//! each), then the 32-byte MAC over all of it.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-const BODY: usize = 4 * 5 + 2 * 3 + 8 + 1;
+const BODY: usize = 4 * 5 + 2 * 3 + 8 + 1 + 8;
 const MAC: usize = 32;
 /// Length of a cookie on the wire.
 pub const COOKIE_LEN: usize = BODY + MAC;
@@ -31,6 +32,9 @@ pub struct CookieData {
     pub created_ms: u64,
     /// The peer's INIT carried Forward-TSN-Supported (RFC 3758 §3.3) and we support it too.
     pub pr_sctp: bool,
+    /// Tie-Tags (§5.2.2): the tags of the existing association, for a restart.
+    pub my_tie_tag: u32,
+    pub peer_tie_tag: u32,
 }
 
 fn mac(secret: &[u8], body: &[u8]) -> HmacSha256 {
@@ -52,6 +56,8 @@ impl CookieData {
         }
         out.extend_from_slice(&self.created_ms.to_be_bytes());
         out.push(self.pr_sctp as u8);
+        out.extend_from_slice(&self.my_tie_tag.to_be_bytes());
+        out.extend_from_slice(&self.peer_tie_tag.to_be_bytes());
         let tag = mac(secret, &out).finalize().into_bytes();
         out.extend_from_slice(&tag);
         out
@@ -79,6 +85,8 @@ impl CookieData {
             peer_port: u16_at(24),
             created_ms: u64::from_be_bytes(ms),
             pr_sctp: body[34] == 1,
+            my_tie_tag: u32_at(35),
+            peer_tie_tag: u32_at(39),
         })
     }
 }
@@ -99,6 +107,8 @@ mod tests {
             peer_port: 8,
             created_ms: 9,
             pr_sctp: true,
+            my_tie_tag: 10,
+            peer_tie_tag: 11,
         }
     }
 

@@ -11,8 +11,9 @@
 //! graceful SHUTDOWN (§9.2), ABORT (§9.1), ERROR causes for unrecognized chunks, invalid
 //! streams and stale cookies, INIT collision during the handshake (§5.2.1, §5.2.4 B and D),
 //! PR-SCTP (RFC 3758: Forward-TSN-Supported negotiation, per-message lifetime or retransmission
-//! limit, abandonment, FORWARD TSN sent and received). Not implemented: restart of an
-//! established association (§5.2.2, tie-tags), multi-homing, AUTH (RFC 4895), I-DATA, ECN.
+//! limit, abandonment, FORWARD TSN sent and received), restart of an established association by
+//! its peer (§5.2.2 Tie-Tags, §5.2.4 case A). Not implemented: the other §5.2.4 cases after
+//! establishment (C, restart with a collision), multi-homing, AUTH (RFC 4895), I-DATA, ECN.
 //!
 //! [`Link`] runs two associations over a simulated link with a virtual clock and a step bound;
 //! [`Impairment`] damages packets by rule or from a seed.

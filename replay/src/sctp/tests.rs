@@ -499,3 +499,38 @@ fn mutated_packets_do_not_panic() {
         }
     }
 }
+
+/// The client restarts (a new association from the same ports, new tags): the server answers
+/// the unexpected INIT with Tie-Tags (§5.2.2), accepts the COOKIE ECHO as a restart (§5.2.4
+/// case A), reports it, and both sides exchange messages with fresh sequence numbers.
+#[test]
+fn peer_restart() {
+    let mut l = established();
+    l.a.send(0, 1, false, b"before").unwrap();
+    assert!(l.run_until(STEPS, |l| Link::messages(&l.b_events).len() == 1));
+    let old_trace = l.trace.len();
+    l.a = Association::connect(cfg(77), 5000, 7, l.now);
+    l.a_events.clear();
+    assert!(l.run_until(STEPS, |l| l.a.state() == State::Established && l.b_events.contains(&Event::Restarted)));
+    assert_eq!(l.b.state(), State::Established);
+    assert_eq!(l.b_events.iter().filter(|e| **e == Event::Connected).count(), 1);
+    // Fresh sequence numbers on both sides: stream 0 starts again at SSN 0.
+    l.a.send(0, 2, false, b"after").unwrap();
+    l.b.send(0, 3, false, b"reply").unwrap();
+    assert!(l.run_until(STEPS, |l| Link::messages(&l.b_events).len() == 2 && Link::messages(&l.a_events).len() == 1));
+    assert_eq!(Link::messages(&l.b_events)[1].data, b"after");
+    assert_eq!(Link::messages(&l.a_events)[0].data, b"reply");
+    let kinds: Vec<String> = l.trace[old_trace..].iter().filter_map(|(_, _, p)| first_chunk(p)).collect();
+    assert_eq!(
+        &kinds[..4],
+        ["ChunkType::INIT", "ChunkType::INIT_ACK", "ChunkType::COOKIE_ECHO", "ChunkType::COOKIE_ACK"]
+    );
+    // An old COOKIE ECHO of the first handshake does not restart anything.
+    let old_cookie =
+        l.trace.iter().find(|(_, _, p)| first_chunk(p).as_deref() == Some("ChunkType::COOKIE_ECHO")).unwrap().2.clone();
+    let before = l.b_events.len();
+    l.b.handle(&old_cookie, l.now);
+    l.run_until(50, |_| false);
+    assert_eq!(l.b_events[before..].iter().filter(|e| **e == Event::Restarted).count(), 0);
+    assert_eq!(l.b.state(), State::Established);
+}
