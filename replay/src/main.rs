@@ -82,6 +82,9 @@ enum Cmd {
         /// echo (usrsctp's echo_server: 10240).
         #[arg(long)]
         tail: Option<usize>,
+        /// Offer SCTP-AUTH (RFC 4895), requiring DATA and SACK authenticated.
+        #[arg(long)]
+        auth: bool,
         /// Give up after this many seconds.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
@@ -131,10 +134,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             loss,
             seed,
             tail,
+            auth,
             timeout,
         } => {
             let sock = UdpSocket::bind(("0.0.0.0", port))?;
-            let mut ua = UdpAssoc::connect(sock, remote, loopback_config(seed), local_sctp_port, sctp_port);
+            let mut cfg = loopback_config(seed);
+            if auth {
+                cfg.auth_chunks = Some(vec![0, 3]);
+            }
+            let mut ua = UdpAssoc::connect(sock, remote, cfg, local_sctp_port, sctp_port);
             ua.outgoing = Impairment::random(seed, loss, 0.0, 0.0);
             ua.incoming = Impairment::random(seed ^ 0xffff, loss, 0.0, 0.0);
             let msgs = plan(count, &sizes, streams, unordered);

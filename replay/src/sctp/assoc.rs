@@ -11,7 +11,8 @@ use dissect::proto::sctp::{CommonHeader, UnrecognizedAction};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::cookie::CookieData;
+use super::auth;
+use super::cookie::{CookieAuth, CookieData};
 
 /// Every limit and timer of an association. All buffers are bounded by these values.
 #[derive(Debug, Clone)]
@@ -48,6 +49,9 @@ pub struct Config {
     pub seed: u64,
     /// Offer and accept PR-SCTP (RFC 3758): abandoned messages and FORWARD TSN.
     pub pr_sctp: bool,
+    /// Offer SCTP-AUTH (RFC 4895), requiring the peer to authenticate these chunk types; `None`
+    /// does not offer it.
+    pub auth_chunks: Option<Vec<u8>>,
 }
 
 impl Default for Config {
@@ -70,6 +74,7 @@ impl Default for Config {
             secret: [0x5c; 32],
             seed: 0,
             pr_sctp: true,
+            auth_chunks: None,
         }
     }
 }
@@ -164,6 +169,10 @@ pub struct Stats {
     pub abandoned_messages: u64,
     pub forward_tsns_out: u64,
     pub forward_tsns_in: u64,
+    pub auth_chunks_out: u64,
+    pub auth_verified: u64,
+    pub auth_failed: u64,
+    pub unauthenticated_dropped: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -287,6 +296,17 @@ pub struct Association {
     adv_peer_ack: u64,
     fwd_tsn_pending: bool,
     msg_counter: u64,
+    auth_random: [u8; 32],
+    auth: Option<AuthState>,
+}
+
+/// Negotiated SCTP-AUTH (RFC 4895).
+#[derive(Debug, Clone)]
+struct AuthState {
+    key: Vec<u8>,
+    send_hmac: u16,
+    peer_requires: Vec<u8>,
+    we_require: Vec<u8>,
 }
 
 /// The TSN nearest to `base` whose low 32 bits are `tsn` (serial arithmetic, RFC 1982).
@@ -306,6 +326,7 @@ impl Association {
         let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
         let my_tag = rng.random_range(1..=u32::MAX);
         let itsn: u32 = rng.random();
+        let auth_random: [u8; 32] = rng.random();
         let mtu = cfg.mtu;
         Association {
             rto: cfg.rto_initial,
@@ -362,6 +383,8 @@ impl Association {
             adv_peer_ack: 0,
             fwd_tsn_pending: false,
             msg_counter: 0,
+            auth_random,
+            auth: None,
             cfg,
         }
     }
@@ -376,11 +399,7 @@ impl Association {
             outbound_streams: a.cfg.streams,
             inbound_streams: a.cfg.streams,
             initial_tsn: a.next_tsn as u32,
-            params: if a.cfg.pr_sctp {
-                vec![Param::SupportedAddressTypes(vec![5, 6]), Param::ForwardTsnSupported]
-            } else {
-                vec![Param::SupportedAddressTypes(vec![5, 6])]
-            },
+            params: a.own_params(),
         };
         let c = emit_chunk(&Chunk::Init(init));
         a.special.push_back((0, c.clone()));
@@ -388,6 +407,44 @@ impl Association {
         a.state = State::CookieWait;
         a.t1 = Some(now + a.rto);
         a
+    }
+
+    /// The optional parameters of our INIT or INIT ACK.
+    fn own_params(&self) -> Vec<Param<'_>> {
+        let mut v = vec![Param::SupportedAddressTypes(vec![5, 6])];
+        if self.cfg.pr_sctp {
+            v.push(Param::ForwardTsnSupported);
+        }
+        if let Some(req) = &self.cfg.auth_chunks {
+            v.extend(auth::our_params(&self.auth_random, req));
+            // RFC 4895 §3 with RFC 5061 §4.2.7: AUTH listed among the supported extensions.
+            let mut ext = vec![dissect::proto::sctp::ChunkType::AUTH];
+            if self.cfg.pr_sctp {
+                ext.push(dissect::proto::sctp::ChunkType::FORWARD_TSN);
+            }
+            v.push(Param::SupportedExtensions(ext));
+        }
+        v
+    }
+
+    /// SCTP-AUTH state from the peer's INIT or INIT ACK parameters, when both sides offer it.
+    fn negotiate_auth(&self, peer: &[Param<'_>]) -> Option<CookieAuth> {
+        let req = self.cfg.auth_chunks.as_ref()?;
+        if !auth::peer_offers(peer) {
+            return None;
+        }
+        let ours = auth::key_vector(&auth::our_params(&self.auth_random, req));
+        Some(CookieAuth {
+            send_hmac: auth::choose_hmac(peer),
+            peer_requires: auth::peer_required(peer),
+            key: auth::association_key(&ours, &auth::key_vector(peer)),
+        })
+    }
+
+    fn set_auth(&mut self, a: Option<CookieAuth>) {
+        let we_require = self.cfg.auth_chunks.clone().unwrap_or_default();
+        self.auth =
+            a.map(|a| AuthState { key: a.key, send_hmac: a.send_hmac, peer_requires: a.peer_requires, we_require });
     }
 
     /// An association that waits for an INIT on `local_port`, answering it statelessly with a
@@ -428,8 +485,11 @@ impl Association {
         self.state == State::Closed && !self.listening
     }
 
+    /// Largest fragment: one DATA chunk fills a packet, leaving room for an AUTH chunk when
+    /// AUTH is offered.
     fn max_payload(&self) -> usize {
-        self.cfg.mtu.saturating_sub(CommonHeader::LEN + 16).max(1)
+        let auth_room = if self.cfg.auth_chunks.is_some() { 8 + 32 } else { 0 };
+        self.cfg.mtu.saturating_sub(CommonHeader::LEN + 16 + auth_room).max(1)
     }
 
     /// Queue a user message (§6.1, fragmented per §6.9), fully reliable.
@@ -873,9 +933,30 @@ impl Association {
             }
         }
         let mut got_data = false;
-        for c in &p.chunks {
+        let body = packet.get(CommonHeader::LEN..).unwrap_or_default();
+        let offsets = auth::chunk_offsets(body);
+        let mut authenticated = false;
+        for (i, c) in p.chunks.iter().enumerate() {
             if self.state == State::Closed && !self.listening {
                 break;
+            }
+            // RFC 4895 §6.3: an AUTH chunk covers what follows it; required chunks without one
+            // are dropped.
+            if let Some(a) = &self.auth {
+                if let Chunk::Auth(_) = c {
+                    authenticated = offsets.get(i).is_some_and(|&o| auth::verify(body, o, &a.key));
+                    if authenticated {
+                        self.stats.auth_verified += 1;
+                    } else {
+                        self.stats.auth_failed += 1;
+                        return;
+                    }
+                    continue;
+                }
+                if !authenticated && a.we_require.contains(&c.ty().0) {
+                    self.stats.unauthenticated_dropped += 1;
+                    continue;
+                }
             }
             match c {
                 Chunk::Init(init) => self.on_init(init, h.src_port, now),
@@ -920,7 +1001,7 @@ impl Association {
                 Chunk::ForwardTsn { new_cum_tsn, streams } if self.cfg.pr_sctp => {
                     self.on_forward_tsn(*new_cum_tsn, streams);
                 }
-                Chunk::Abort { .. } | Chunk::ShutdownComplete { .. } => {}
+                Chunk::Abort { .. } | Chunk::ShutdownComplete { .. } | Chunk::Auth(_) => {}
                 other => {
                     // §3.2: the upper two bits of an unprocessed chunk type.
                     let action = other.ty().action();
@@ -951,6 +1032,7 @@ impl Association {
         }
         let mut tie = (0, 0);
         let (my_tag, my_itsn) = if self.listening && self.state == State::Closed {
+            self.auth_random = self.rng.random();
             (self.rng.random_range(1..=u32::MAX), self.rng.random())
         } else if matches!(self.state, State::CookieWait | State::CookieEchoed) {
             (self.my_tag, self.my_itsn)
@@ -977,6 +1059,7 @@ impl Association {
             pr_sctp: self.cfg.pr_sctp && init.params.contains(&Param::ForwardTsnSupported),
             my_tie_tag: tie.0,
             peer_tie_tag: tie.1,
+            auth: self.negotiate_auth(&init.params),
         }
         .seal(&self.cfg.secret);
         // §3.3.2.1: parameters to report as unrecognized (upper bits 01 or 11).
@@ -989,7 +1072,9 @@ impl Association {
                     | Param::SupportedAddressTypes(_)
                     | Param::CookiePreservative(_)
                     | Param::HostName(_)
-            ) || (self.cfg.pr_sctp && matches!(p, Param::ForwardTsnSupported));
+            ) || (self.cfg.pr_sctp && matches!(p, Param::ForwardTsnSupported))
+                || (self.cfg.auth_chunks.is_some()
+                    && matches!(p, Param::Random(_) | Param::ChunkList(_) | Param::HmacAlgo(_)));
             if !known && (p.ty().0 >> 14) & 1 == 1 && unrecognized.len() < 8 {
                 let mut raw = Vec::new();
                 p.emit(&mut raw);
@@ -999,6 +1084,11 @@ impl Association {
         let mut params = vec![Param::StateCookie(&cookie)];
         if self.cfg.pr_sctp && init.params.contains(&Param::ForwardTsnSupported) {
             params.push(Param::ForwardTsnSupported);
+        }
+        if let Some(req) = &self.cfg.auth_chunks {
+            if auth::peer_offers(&init.params) {
+                params.extend(auth::our_params(&self.auth_random, req));
+            }
         }
         params.extend(unrecognized.iter().map(|r| Param::UnrecognizedParameter(r)));
         let ack = Init {
@@ -1029,6 +1119,8 @@ impl Association {
         };
         self.peer_tag = ack.initiate_tag;
         self.peer_pr_sctp = self.cfg.pr_sctp && ack.params.contains(&Param::ForwardTsnSupported);
+        let a = self.negotiate_auth(&ack.params);
+        self.set_auth(a);
         self.peer_cum = unwrap_tsn(1 << 32, ack.initial_tsn.wrapping_sub(1));
         self.peer_rwnd = ack.a_rwnd;
         self.out_streams = self.cfg.streams.min(ack.inbound_streams);
@@ -1100,6 +1192,7 @@ impl Association {
             self.peer_cum = unwrap_tsn(1 << 32, c.peer_initial_tsn.wrapping_sub(1));
             self.peer_rwnd = c.peer_rwnd;
             self.peer_pr_sctp = c.pr_sctp;
+            self.set_auth(c.auth.clone());
             self.out_streams = c.out_streams;
             self.in_streams = c.in_streams;
             self.ssn_out = vec![0; c.out_streams as usize];
@@ -1114,6 +1207,7 @@ impl Association {
             // §5.2.4 cases B and D during an INIT collision: the peer answered our INIT ACK.
             self.peer_tag = c.peer_tag;
             self.peer_pr_sctp = c.pr_sctp;
+            self.set_auth(c.auth.clone());
             self.peer_cum = unwrap_tsn(1 << 32, c.peer_initial_tsn.wrapping_sub(1));
             self.peer_rwnd = c.peer_rwnd;
             self.out_streams = c.out_streams.min(self.cfg.streams);
@@ -1497,7 +1591,16 @@ impl Association {
             CommonHeader { src_port: self.local_port, dst_port: self.remote_port, verification_tag: tag, checksum: 0 };
         let mut out = Vec::with_capacity(CommonHeader::LEN + body.len());
         h.emit(&mut out);
-        out.extend_from_slice(body);
+        match &self.auth {
+            Some(a) if !a.peer_requires.is_empty() => {
+                let signed = auth::sign(body, &a.peer_requires, a.send_hmac, &a.key);
+                if signed.len() != body.len() {
+                    self.stats.auth_chunks_out += 1;
+                }
+                out.extend_from_slice(&signed);
+            }
+            _ => out.extend_from_slice(body),
+        }
         crc::set_checksum(&mut out);
         self.stats.packets_out += 1;
         out
@@ -1511,7 +1614,9 @@ impl Association {
         if self.state == State::Closed {
             return None;
         }
-        let room = self.cfg.mtu.saturating_sub(CommonHeader::LEN);
+        // Room for an AUTH chunk with the longest HMAC when AUTH is on.
+        let auth_room = if self.auth.is_some() { 8 + 32 } else { 0 };
+        let room = self.cfg.mtu.saturating_sub(CommonHeader::LEN + auth_room);
         let mut body = Vec::new();
         while let Some(c) = self.ctrl.front() {
             if !body.is_empty() && body.len() + c.len() > room {
@@ -1565,7 +1670,7 @@ impl Association {
                     continue;
                 }
                 let chunk_len = 16 + c.data.len() + dissect::proto::sctp::wire::pad4(c.data.len());
-                if body.len() + chunk_len > room {
+                if !body.is_empty() && body.len() + chunk_len > room {
                     break;
                 }
                 emit_data(c, body);
@@ -1586,7 +1691,7 @@ impl Association {
         if !fast || body.is_empty() {
             while let Some(c) = self.unsent.front() {
                 let chunk_len = 16 + c.data.len() + dissect::proto::sctp::wire::pad4(c.data.len());
-                if body.len() + chunk_len > room || flight >= self.cwnd {
+                if (!body.is_empty() && body.len() + chunk_len > room) || flight >= self.cwnd {
                     break;
                 }
                 // §6.1 rule A: the peer's window, except one chunk when nothing is in flight.

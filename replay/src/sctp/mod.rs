@@ -12,13 +12,16 @@
 //! streams and stale cookies, INIT collision during the handshake (§5.2.1, §5.2.4 B and D),
 //! PR-SCTP (RFC 3758: Forward-TSN-Supported negotiation, per-message lifetime or retransmission
 //! limit, abandonment, FORWARD TSN sent and received), restart of an established association by
-//! its peer (§5.2.2 Tie-Tags, §5.2.4 case A). Not implemented: the other §5.2.4 cases after
-//! establishment (C, restart with a collision), multi-homing, AUTH (RFC 4895), I-DATA, ECN.
+//! its peer (§5.2.2 Tie-Tags, §5.2.4 case A), SCTP-AUTH ([`auth`], RFC 4895: HMAC-SHA-1 and
+//! HMAC-SHA-256, key id 0). Not implemented: the other §5.2.4 cases after establishment (C,
+//! restart with a collision), multi-homing, AUTH shared keys other than the empty key 0,
+//! I-DATA, ECN.
 //!
 //! [`Link`] runs two associations over a simulated link with a virtual clock and a step bound;
 //! [`Impairment`] damages packets by rule or from a seed.
 
 mod assoc;
+pub mod auth;
 pub mod cookie;
 mod impair;
 mod sim;
