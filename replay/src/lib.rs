@@ -4,10 +4,12 @@
 //!   `dissect::proto::sctp`, with seeded impairment hooks for tests;
 //! - [`udp`]: a driver carrying it over UDP encapsulation (RFC 6951), with an echo server and a
 //!   checking client;
+//! - [`handle`]: an async (tokio) handle on one association over UDP;
 //! - [`bench`]: throughput against usrsctp's `tsctp` on loopback;
 //! - [`pcap`]: captures of driver runs (IPv4/UDP/SCTP, LINKTYPE_RAW) for dissect and tshark.
 
 pub mod bench;
+pub mod handle;
 pub mod pcap;
 pub mod sctp;
 pub mod udp;
