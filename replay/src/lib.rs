@@ -6,10 +6,12 @@
 //!   checking client;
 //! - [`handle`]: an async (tokio) handle on one association over UDP;
 //! - [`bench`]: throughput against usrsctp's `tsctp` on loopback;
+//! - [`raw`]: the same drivers over raw IP (protocol 132, root only);
 //! - [`pcap`]: captures of driver runs (IPv4/UDP/SCTP, LINKTYPE_RAW) for dissect and tshark.
 
 pub mod bench;
 pub mod handle;
 pub mod pcap;
+pub mod raw;
 pub mod sctp;
 pub mod udp;

@@ -35,6 +35,9 @@ enum Cmd {
         /// SCTP port to accept associations on.
         #[arg(long, default_value_t = 7)]
         sctp_port: u16,
+        /// SCTP directly over IPv4 (protocol 132, raw socket: root only) on the --bind address.
+        #[arg(long)]
+        raw: bool,
     },
     /// Throughput of one association over UDP on loopback beside usrsctp's tsctp (a ratio).
     SctpBench {
@@ -85,6 +88,10 @@ enum Cmd {
         /// Offer SCTP-AUTH (RFC 4895), requiring DATA and SACK authenticated.
         #[arg(long)]
         auth: bool,
+        /// SCTP directly over IPv4 (protocol 132, raw socket: root only) from this local address;
+        /// the port of --remote is ignored.
+        #[arg(long)]
+        raw: Option<std::net::Ipv4Addr>,
         /// Give up after this many seconds.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
@@ -105,13 +112,19 @@ fn loopback_config(seed: u64) -> Config {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.cmd {
-        Cmd::SctpEcho { port, bind, sctp_port } => {
-            let sock = UdpSocket::bind((bind.as_str(), port))?;
-            eprintln!("replay: SCTP echo on UDP {} (SCTP port {sctp_port})", sock.local_addr()?);
+        Cmd::SctpEcho { port, bind, sctp_port, raw } => {
             let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64;
             let mut cfg = loopback_config(seed);
             cfg.secret[..8].copy_from_slice(&seed.to_be_bytes());
-            echo_server(&sock, &cfg, sctp_port, || false)?;
+            if raw {
+                let sock = replay::raw::RawSocket::bind(bind.parse()?)?;
+                eprintln!("replay: SCTP echo on IP {bind} (SCTP port {sctp_port})");
+                echo_server(&sock, &cfg, sctp_port, || false)?;
+            } else {
+                let sock = UdpSocket::bind((bind.as_str(), port))?;
+                eprintln!("replay: SCTP echo on UDP {} (SCTP port {sctp_port})", sock.local_addr()?);
+                echo_server(&sock, &cfg, sctp_port, || false)?;
+            }
         }
         Cmd::SctpBench { tsctp, length, seconds } => {
             let r = replay::bench::tsctp_ratio(&tsctp, length, seconds, loopback_config(1))?;
@@ -135,18 +148,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             tail,
             auth,
+            raw,
             timeout,
         } => {
-            let sock = UdpSocket::bind(("0.0.0.0", port))?;
             let mut cfg = loopback_config(seed);
             if auth {
                 cfg.auth_chunks = Some(vec![0, 3]);
             }
-            let mut ua = UdpAssoc::connect(sock, remote, cfg, local_sctp_port, sctp_port);
-            ua.outgoing = Impairment::random(seed, loss, 0.0, 0.0);
-            ua.incoming = Impairment::random(seed ^ 0xffff, loss, 0.0, 0.0);
             let msgs = plan(count, &sizes, streams, unordered);
-            let r = echo_check(&mut ua, &msgs, tail, Duration::from_secs(timeout))?;
+            let limit = Duration::from_secs(timeout);
+            let r = match raw {
+                Some(local) => {
+                    let sock = replay::raw::RawSocket::bind(local)?;
+                    let remote = std::net::SocketAddr::new(remote.ip(), 0);
+                    let mut ua = UdpAssoc::connect(sock, remote, cfg, local_sctp_port, sctp_port);
+                    ua.outgoing = Impairment::random(seed, loss, 0.0, 0.0);
+                    ua.incoming = Impairment::random(seed ^ 0xffff, loss, 0.0, 0.0);
+                    echo_check(&mut ua, &msgs, tail, limit)?
+                }
+                None => {
+                    let sock = UdpSocket::bind(("0.0.0.0", port))?;
+                    let mut ua = UdpAssoc::connect(sock, remote, cfg, local_sctp_port, sctp_port);
+                    ua.outgoing = Impairment::random(seed, loss, 0.0, 0.0);
+                    ua.incoming = Impairment::random(seed ^ 0xffff, loss, 0.0, 0.0);
+                    echo_check(&mut ua, &msgs, tail, limit)?
+                }
+            };
             println!(
                 "{} messages echoed intact in {:.3} s; {} chunks retransmitted ({} fast retransmits, {} T3 expiries); {} packets dropped out, {} in",
                 r.echoed,

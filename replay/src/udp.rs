@@ -11,6 +11,26 @@ use std::time::{Duration, Instant};
 
 use crate::sctp::{Association, Config, Event, Impairment, Message, State};
 
+/// What a driver needs from a socket: the subset of `std::net::UdpSocket`'s API it uses, so the
+/// same drivers run over UDP and over raw IP ([`crate::raw::RawSocket`]).
+pub trait PacketSocket {
+    fn send_to(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize>;
+    fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)>;
+    fn set_read_timeout(&self, dur: Option<Duration>) -> io::Result<()>;
+}
+
+impl PacketSocket for UdpSocket {
+    fn send_to(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize> {
+        UdpSocket::send_to(self, buf, addr)
+    }
+    fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        UdpSocket::recv_from(self, buf)
+    }
+    fn set_read_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
+        UdpSocket::set_read_timeout(self, dur)
+    }
+}
+
 /// UDP port for SCTP over UDP (RFC 6951 §5.1, IANA "sctp-tunneling").
 pub const SCTP_UDP_PORT: u16 = 9899;
 /// Largest datagram read.
@@ -31,9 +51,9 @@ pub enum DriverError {
     Mismatch(String),
 }
 
-/// One association carried over a UDP socket to one peer.
-pub struct UdpAssoc {
-    pub sock: UdpSocket,
+/// One association carried over a UDP (or raw IP) socket to one peer.
+pub struct UdpAssoc<S: PacketSocket = UdpSocket> {
+    pub sock: S,
     pub peer: SocketAddr,
     pub assoc: Association,
     pub outgoing: Impairment,
@@ -53,10 +73,10 @@ fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
-impl UdpAssoc {
+impl<S: PacketSocket> UdpAssoc<S> {
     /// Start an association to `peer` (UDP address) from SCTP port `local_port` to SCTP port
     /// `remote_port`.
-    pub fn connect(sock: UdpSocket, peer: SocketAddr, cfg: Config, local_port: u16, remote_port: u16) -> Self {
+    pub fn connect(sock: S, peer: SocketAddr, cfg: Config, local_port: u16, remote_port: u16) -> Self {
         let assoc = Association::connect(cfg, local_port, remote_port, Instant::now());
         UdpAssoc {
             sock,
@@ -180,7 +200,12 @@ impl UdpAssoc {
 /// Serve SCTP over UDP on `sock`: one listening association per peer UDP address (at most
 /// [`MAX_SERVER_ASSOCIATIONS`]), every message sent back on its stream with its PPID and
 /// unordered flag. Runs until `stop` says so.
-pub fn echo_server(sock: &UdpSocket, cfg: &Config, sctp_port: u16, mut stop: impl FnMut() -> bool) -> io::Result<()> {
+pub fn echo_server<S: PacketSocket>(
+    sock: &S,
+    cfg: &Config,
+    sctp_port: u16,
+    mut stop: impl FnMut() -> bool,
+) -> io::Result<()> {
     let mut assocs: HashMap<SocketAddr, Association> = HashMap::new();
     let mut seed = cfg.seed;
     let mut buf = vec![0u8; MAX_DATAGRAM];
@@ -222,7 +247,7 @@ pub fn echo_server(sock: &UdpSocket, cfg: &Config, sctp_port: u16, mut stop: imp
                 }
             }
             while let Some(p) = a.poll_transmit(now) {
-                match sock.send_to(&p, addr) {
+                match sock.send_to(&p, *addr) {
                     Err(e) if e.kind() != io::ErrorKind::ConnectionRefused => return Err(e),
                     _ => {}
                 }
@@ -277,8 +302,8 @@ pub struct EchoReport {
 /// stream and PPID, in order per stream for ordered ones), then shut down gracefully.
 ///
 /// `tail`: see [`check_echoes`].
-pub fn echo_check(
-    ua: &mut UdpAssoc,
+pub fn echo_check<S: PacketSocket>(
+    ua: &mut UdpAssoc<S>,
     msgs: &[Planned],
     tail: Option<usize>,
     limit: Duration,
