@@ -545,6 +545,10 @@ impl<'c, 'x, 'a> D<'c, 'x, 'a> {
                         ct.span(12, 16),
                     );
                 }
+                if self.mode == Mode::Top && out > 0 && inb > 0 {
+                    let (assoc, sport, dport) = (u32::from(self.assoc_index), self.sport, self.dport);
+                    crate::proto::simco::note_init_streams(self.ctx, assoc, sport, dport, out as u16, inb as u16);
+                }
                 if init && self.vtag != 0 && self.mode == Mode::Top {
                     self.expert(
                         Severity::Error,

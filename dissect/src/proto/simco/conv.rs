@@ -8,7 +8,8 @@
 //! or notification's); a message from the wrong side is flagged.
 //!
 //! S5, per association, from the draft: a message on a stream at or past N = min(streams each
-//! way) (§4.2; checked when the stream counts are known, see [`SimcoState::set_streams`]);
+//! way) (§4.2; N comes from the INIT and INIT ACK of an association on SIMCO's port, see
+//! [`SimcoState::note_streams`]);
 //! session control (SE, SA, ST) off stream 0 (§4.4.1.1) and AST off stream 0 (§4.4.2.3); a
 //! reply on another stream than its request (§4.4.2.1); a request naming a PID on another
 //! stream than the one the PID was learned on from a PRR, PER or PDR positive reply
@@ -117,6 +118,16 @@ impl SimcoState {
     pub fn set_streams(&mut self, assoc: u32, n1: u16, n2: u16) {
         let mut s = self.take(assoc);
         s.streams = Some(n1.min(n2));
+        self.put(assoc, s);
+    }
+
+    /// One side's stream counts from its INIT or INIT ACK (outbound, maximum inbound): N is the
+    /// smallest of the four numbers the two chunks carry, since each direction gets the smaller
+    /// of its sender's outbound and its receiver's inbound count (RFC 9260 §5.1.1).
+    pub fn note_streams(&mut self, assoc: u32, out: u16, inb: u16) {
+        let mut s = self.take(assoc);
+        let m = out.min(inb);
+        s.streams = Some(s.streams.map_or(m, |n| n.min(m)));
         self.put(assoc, s);
     }
 

@@ -50,6 +50,22 @@ use crate::tree::{FieldDef, Tvb};
 /// Registration on TCP (see `engine::TCP_PROTOCOLS`): port 7626 (§3, S4), or `-d`.
 pub const TCP: TcpProtocol = TcpProtocol { name: "simco", ports: &[PORT], heuristic: None, new: new_conversation };
 
+/// The SCTP layer saw an INIT or INIT ACK carrying these stream counts (outbound, maximum
+/// inbound). For an association that SIMCO's port (S4) or a `-d sctp.port==N,simco` rule marks
+/// as SIMCO, they give the N of S5; other associations are left alone, so SIMCO's table only
+/// holds SIMCO associations. (An association found by PPID alone on another port has no N.)
+pub fn note_init_streams(ctx: &mut Ctx, assoc: u32, sport: u16, dport: u16, out: u16, inb: u16) {
+    let by_port = SCTP.ports.contains(&sport) || SCTP.ports.contains(&dport);
+    let by_rule = ctx.cfg.decode_as.iter().any(|r| {
+        r.protocol == "simco"
+            && r.selector == "sctp.port"
+            && (r.value == u32::from(sport) || r.value == u32::from(dport))
+    });
+    if by_port || by_rule {
+        ctx.st.simco.note_streams(assoc, out, inb);
+    }
+}
+
 /// Registration on SCTP (see `engine::SCTP_PROTOCOLS`): PPID 15 or port 7626 (S4), or `-d`.
 pub const SCTP: SctpProtocol =
     SctpProtocol { name: "simco", ports: &[PORT], ppids: &[PPID], heuristic: None, dissect: dissect_sctp };

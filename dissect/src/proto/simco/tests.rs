@@ -945,6 +945,34 @@ fn corpus_sctp_session_two_passes() {
     assert!(packets.iter().all(|p| !p.malformed));
 }
 
+#[test]
+fn corpus_association_streams_come_from_init_and_init_ack() {
+    // The scenario's INIT and INIT ACK both announce 4 streams each way, so N = 4 (S5).
+    let Some(path) = corpus("simco-sctp.pcapng") else {
+        eprintln!("SKIP: corpus/simco-sctp.pcapng absent (regenerate the corpus)");
+        return;
+    };
+    let mut d = crate::engine::Dissector::new(Config::default());
+    let mut frames = crate::capture::CaptureReader::open(path.to_str().unwrap()).unwrap();
+    // Frames 1 and 2: INIT and INIT ACK.
+    d.dissect(frames.next().unwrap().unwrap());
+    assert_eq!(d.st.simco.session(0).and_then(|s| s.streams), Some(4));
+    d.dissect(frames.next().unwrap().unwrap());
+    assert_eq!(d.st.simco.session(0).and_then(|s| s.streams), Some(4));
+    // The smallest count of either chunk wins; associations off port 7626 are left alone.
+    d.st.simco.note_streams(0, 9, 2);
+    assert_eq!(d.st.simco.session(0).and_then(|s| s.streams), Some(2));
+    let mut other = crate::engine::Dissector::new(Config::default());
+    for f in crate::capture::CaptureReader::open(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/sctp-assoc.pcapng").to_str().unwrap(),
+    )
+    .unwrap()
+    {
+        other.dissect(f.unwrap());
+    }
+    assert!(other.st.simco.session(0).is_none());
+}
+
 fn rules_tap(files: &[&str]) -> Option<Box<dyn Tap>> {
     let mut tap = crate::stats::lookup("simco,rules").unwrap();
     for f in files {
