@@ -204,6 +204,19 @@ pub fn echo_server<S: PacketSocket>(
     sock: &S,
     cfg: &Config,
     sctp_port: u16,
+    stop: impl FnMut() -> bool,
+) -> io::Result<()> {
+    echo_server_impaired(sock, cfg, sctp_port, &mut Impairment::none(), &mut Impairment::none(), stop)
+}
+
+/// [`echo_server`] with every packet sent passing `outgoing` and every packet received passing
+/// `incoming` (drops and duplicates; delays are not applied here).
+pub fn echo_server_impaired<S: PacketSocket>(
+    sock: &S,
+    cfg: &Config,
+    sctp_port: u16,
+    outgoing: &mut Impairment,
+    incoming: &mut Impairment,
     mut stop: impl FnMut() -> bool,
 ) -> io::Result<()> {
     let mut assocs: HashMap<SocketAddr, Association> = HashMap::new();
@@ -225,7 +238,9 @@ pub fn echo_server<S: PacketSocket>(
                     assocs.insert(from, Association::listen(Config { seed, ..cfg.clone() }, sctp_port, now));
                 }
                 if let Some(a) = assocs.get_mut(&from) {
-                    a.handle(&buf[..n], now);
+                    for (_, copy) in incoming.apply(buf[..n].to_vec()) {
+                        a.handle(&copy, now);
+                    }
                 }
             }
             Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::ConnectionRefused => {}
@@ -247,9 +262,11 @@ pub fn echo_server<S: PacketSocket>(
                 }
             }
             while let Some(p) = a.poll_transmit(now) {
-                match sock.send_to(&p, *addr) {
-                    Err(e) if e.kind() != io::ErrorKind::ConnectionRefused => return Err(e),
-                    _ => {}
+                for (_, copy) in outgoing.apply(p) {
+                    match sock.send_to(&copy, *addr) {
+                        Err(e) if e.kind() != io::ErrorKind::ConnectionRefused => return Err(e),
+                        _ => {}
+                    }
                 }
             }
         }

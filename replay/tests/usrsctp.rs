@@ -209,6 +209,17 @@ fn discard_server_takes_everything() {
 /// must come up and shut down gracefully (its SCTP_COMM_UP and SCTP_SHUTDOWN_COMP notifications).
 #[test]
 fn usrsctp_client_against_our_echo_server() {
+    usrsctp_client_run(0.0, 1);
+}
+
+/// The same with 5% and 20% loss on our echo server's side, in both directions.
+#[test]
+fn usrsctp_client_against_our_echo_server_with_loss() {
+    usrsctp_client_run(0.05, 2);
+    usrsctp_client_run(0.2, 3);
+}
+
+fn usrsctp_client_run(loss: f64, seed: u64) {
     use std::io::Write;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
@@ -223,7 +234,12 @@ fn usrsctp_client_against_our_echo_server() {
     let server_port = server.local_addr().unwrap().port();
     let stop = Arc::new(AtomicBool::new(false));
     let s2 = stop.clone();
-    let t = std::thread::spawn(move || replay::udp::echo_server(&server, &config(7), 7, || s2.load(Ordering::Relaxed)));
+    let t = std::thread::spawn(move || {
+        let mut out = Impairment::random(seed, loss, 0.0, 0.0);
+        let mut inc = Impairment::random(seed + 100, loss, 0.0, 0.0);
+        replay::udp::echo_server_impaired(&server, &config(7), 7, &mut out, &mut inc, || s2.load(Ordering::Relaxed))
+            .map(|()| out.dropped + inc.dropped)
+    });
     let lines: Vec<String> = (0..40).map(|i| format!("line {i:03} {}", "x".repeat(i * 3))).collect();
     let mut child = Command::new(CLIENT)
         .args(["127.0.0.1", "7", "0", &free_udp_port().to_string(), &server_port.to_string()])
@@ -238,16 +254,18 @@ fn usrsctp_client_against_our_echo_server() {
             writeln!(stdin, "{l}").unwrap();
             std::thread::sleep(Duration::from_millis(5));
         }
-        // Let the last echoes come back before end of input starts the shutdown.
-        std::thread::sleep(Duration::from_millis(500));
+        // Let the last echoes come back before end of input starts the shutdown (usrsctp's own
+        // retransmission timers start at 1 s, doubling, under loss).
+        std::thread::sleep(Duration::from_millis(if loss > 0.0 { 8000 } else { 500 }));
     }
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(child.wait_with_output());
     });
-    let out = rx.recv_timeout(Duration::from_secs(20)).expect("usrsctp client did not finish").unwrap();
+    let out = rx.recv_timeout(Duration::from_secs(60)).expect("usrsctp client did not finish").unwrap();
     stop.store(true, Ordering::Relaxed);
-    t.join().unwrap().unwrap();
+    let dropped = t.join().unwrap().unwrap();
+    assert!(loss == 0.0 || dropped > 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("SCTP_COMM_UP"), "{text}");
     assert!(text.contains("SCTP_SHUTDOWN_COMP"), "{text}");
