@@ -8,13 +8,14 @@ mb=${1:-100}
 dir=$PWD/target/web-bench
 file=$dir/large.pcapng
 mkdir -p "$dir"
-# The bench capture averages about 330 bytes a frame.
-frames=$(( mb * 1000000 / 330 ))
+# The bench capture averages about 670 bytes a frame (pcapng block overhead included).
+frames=$(( mb * 1000000 / 670 ))
 cargo run -q --release -p fuzzgen -- bench --out "$file" --frames "$frames" --seed 7 >&2
 echo "capture: $(du -m "$file" | cut -f1) MB, $frames frames"
 cargo build -q --release -p dissect
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/dissect"
 start=$(date +%s.%N)
-./target/release/dissect -r "$file" >/dev/null
+"$bin" -r "$file" >/dev/null
 end=$(date +%s.%N)
 echo "native dissect (summary lines to /dev/null): $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}') s"
 cargo run -q --release -p web -- build --out "$dir/dist" >&2

@@ -44,6 +44,8 @@ try {
   // Open the capture with the file picker.
   await page.setInputFiles('#file', capture);
   await page.waitForFunction(() => document.body.dataset.ready === 'true' && /frames/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  // Rows arrive from the worker a page at a time after the pass: wait for them.
+  await page.waitForSelector('#rows .row', { timeout: 20000 });
   const allRows = await page.$$eval('#rows .row', (rs) => rs.length);
   check(allRows > 0, 'rows are listed after opening');
   result.status = await page.textContent('#status');
