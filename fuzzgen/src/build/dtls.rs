@@ -14,16 +14,10 @@ use std::io::{self, Read, Write};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
 use openssl::ssl::{ErrorCode, Ssl, SslContext, SslMethod, SslOptions, SslStream, SslVerifyMode, SslVersion};
-use openssl::x509::{X509NameBuilder, X509};
 
 use super::tcp::Dir;
-use super::tls::TlsError;
+use super::tls::{key_and_cert, session_err, TlsError};
 use super::udp::UdpFlow;
 use super::{BuildError, Endpoint};
 
@@ -84,35 +78,10 @@ const MAX_ROUNDS: usize = 64;
 /// The path MTU both ends use.
 pub const MTU: u32 = 500;
 
-fn key_and_cert() -> Result<(PKey<Private>, X509), TlsError> {
-    let key = PKey::from_rsa(Rsa::generate(2048)?)?;
-    let mut name = X509NameBuilder::new()?;
-    name.append_entry_by_text("CN", "gist.example")?;
-    let name = name.build();
-    let mut b = X509::builder()?;
-    b.set_version(2)?;
-    let mut serial = BigNum::new()?;
-    serial.rand(64, MsbOption::MAYBE_ZERO, false)?;
-    let serial = serial.to_asn1_integer()?;
-    b.set_serial_number(&serial)?;
-    b.set_subject_name(&name)?;
-    b.set_issuer_name(&name)?;
-    b.set_pubkey(&key)?;
-    let (from, to) = (Asn1Time::days_from_now(0)?, Asn1Time::days_from_now(365)?);
-    b.set_not_before(&from)?;
-    b.set_not_after(&to)?;
-    b.sign(&key, MessageDigest::sha256())?;
-    Ok((key, b.build()))
-}
-
-fn err(stage: &'static str, e: impl std::fmt::Display) -> TlsError {
-    TlsError::Session { stage, msg: e.to_string() }
-}
-
 impl DtlsRecorder {
     /// Set up both ends with the OpenSSL cipher list `cipher` and run the handshake.
     pub fn new(cipher: &str) -> Result<Self, TlsError> {
-        let (key, cert) = key_and_cert()?;
+        let (key, cert) = key_and_cert("gist.example")?;
         let keylog = Arc::new(Mutex::new(String::new()));
         let mut cb = SslContext::builder(SslMethod::dtls())?;
         let mut sb = SslContext::builder(SslMethod::dtls())?;
@@ -157,21 +126,21 @@ impl DtlsRecorder {
                 match self.client.connect() {
                     Ok(()) => c_done = true,
                     Err(e) if e.code() == ErrorCode::WANT_READ => {}
-                    Err(e) => return Err(err("client handshake", e)),
+                    Err(e) => return Err(session_err("client handshake", e)),
                 }
             }
             if !s_done {
                 match self.server.accept() {
                     Ok(()) => s_done = true,
                     Err(e) if e.code() == ErrorCode::WANT_READ => {}
-                    Err(e) => return Err(err("server handshake", e)),
+                    Err(e) => return Err(session_err("server handshake", e)),
                 }
             }
             if c_done && s_done {
                 return Ok(());
             }
         }
-        Err(err("handshake", "did not finish"))
+        Err(session_err("handshake", "did not finish"))
     }
 
     /// The end sending in `dir` writes `data` as one record; its peer reads it. Returns what
@@ -181,23 +150,23 @@ impl DtlsRecorder {
             Dir::ToServer => (&mut self.client, &mut self.server),
             Dir::ToClient => (&mut self.server, &mut self.client),
         };
-        let n = tx.ssl_write(data).map_err(|e| err("write", e))?;
+        let n = tx.ssl_write(data).map_err(|e| session_err("write", e))?;
         if n != data.len() {
-            return Err(err("write", format!("{n} of {} bytes written", data.len())));
+            return Err(session_err("write", format!("{n} of {} bytes written", data.len())));
         }
         let mut buf = vec![0u8; 16 * 1024];
-        let n = rx.ssl_read(&mut buf).map_err(|e| err("read", e))?;
+        let n = rx.ssl_read(&mut buf).map_err(|e| session_err("read", e))?;
         let got = buf.get(..n).unwrap_or_default().to_vec();
         if got != data {
-            return Err(err("read", format!("{n} of {} bytes arrived intact", data.len())));
+            return Err(session_err("read", format!("{n} of {} bytes arrived intact", data.len())));
         }
         Ok(got)
     }
 
     /// Close both ways with close_notify alerts, the client first, and return the recording.
     pub fn finish(mut self) -> Result<DtlsRecording, TlsError> {
-        let _ = self.client.shutdown().map_err(|e| err("client close_notify", e))?;
-        let _ = self.server.shutdown().map_err(|e| err("server close_notify", e))?;
+        let _ = self.client.shutdown().map_err(|e| session_err("client close_notify", e))?;
+        let _ = self.server.shutdown().map_err(|e| session_err("server close_notify", e))?;
         let cipher = self.client.ssl().current_cipher().and_then(|c| c.standard_name()).map(str::to_string);
         let keylog = self.keylog.lock().map(|k| k.clone()).unwrap_or_default();
         let datagrams = std::mem::take(&mut *self.log.borrow_mut());

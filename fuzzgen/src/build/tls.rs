@@ -159,10 +159,10 @@ pub struct TlsRecorder {
 /// Handshake and read rounds allowed before a session is declared stuck.
 const MAX_ROUNDS: usize = 64;
 
-fn key_and_cert() -> Result<(PKey<Private>, X509), TlsError> {
+pub(crate) fn key_and_cert(common_name: &str) -> Result<(PKey<Private>, X509), TlsError> {
     let key = PKey::from_rsa(Rsa::generate(2048)?)?;
     let mut name = X509NameBuilder::new()?;
-    name.append_entry_by_text("CN", "ctp.example")?;
+    name.append_entry_by_text("CN", common_name)?;
     let name = name.build();
     let mut b = X509::builder()?;
     b.set_version(2)?;
@@ -227,14 +227,14 @@ fn custom_ext(
     Ok(())
 }
 
-fn session_err(stage: &'static str, e: impl std::fmt::Display) -> TlsError {
+pub(crate) fn session_err(stage: &'static str, e: impl std::fmt::Display) -> TlsError {
     TlsError::Session { stage, msg: e.to_string() }
 }
 
 impl TlsRecorder {
     /// Set up both ends and run the handshake.
     pub fn new(opts: &TlsOptions) -> Result<Self, TlsError> {
-        let (key, cert) = key_and_cert()?;
+        let (key, cert) = key_and_cert("ctp.example")?;
         let keylog = Arc::new(Mutex::new(String::new()));
         let ext_seen = [Arc::new(Mutex::new(None)), Arc::new(Mutex::new(None))];
 
